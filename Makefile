@@ -1,0 +1,45 @@
+# The two commands of the README. Both work on a fresh machine with Python 3.11.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test bench lint validate geo clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.run-deps: requirements.txt pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.test-deps: $(VENV)/.run-deps
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+## run: install and start the dashboard on the shipped data
+run: $(VENV)/.run-deps
+	$(BIN)/streamlit run app.py
+
+## test: install everything (Debian chromium included) and run the whole suite
+test: $(VENV)/.test-deps
+	bash scripts/ensure_chromium.sh
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m medmap validate
+	$(BIN)/python -m pytest
+
+## bench: browser benchmark against the naive and floor baselines
+bench: $(VENV)/.test-deps
+	bash scripts/ensure_chromium.sh
+	$(BIN)/python bench/run.py
+
+validate: $(VENV)/.run-deps
+	$(BIN)/python -m medmap validate
+
+## geo: rebuild geo/ from ../shared/data/geo
+geo: $(VENV)/.run-deps
+	$(BIN)/python scripts/build_geo.py
+
+clean:
+	rm -rf $(VENV) static/vendor test-artifacts
