@@ -1,0 +1,45 @@
+"""Command line: ``python -m medmap validate [DATA_DIR]``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from medmap.data import validate_data_dir
+from medmap.geo import GeoError, load_barrios, load_comunas
+from medmap.paths import data_dir, geo_dir
+
+
+def _known_codes(geo: Path) -> tuple[list[str], list[str]]:
+    """Barrio and comuna codes, so location codes can be checked; empty when geo is unusable."""
+    try:
+        return list(load_barrios(geo)["code"]), list(load_comunas(geo)["code"])
+    except GeoError as err:
+        print(f"warning: location codes not checked: {err}", file=sys.stderr)
+        return [], []
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="medmap", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    validate = commands.add_parser("validate", help="check a data directory; never modifies it")
+    validate.add_argument(
+        "data_dir", nargs="?", type=Path, help="default: data/ or $MEDMAP_DATA_DIR"
+    )
+    args = parser.parse_args(argv)
+
+    directory = args.data_dir or data_dir()
+    problems = validate_data_dir(directory, *_known_codes(geo_dir()))
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s) in {directory}", file=sys.stderr)
+        return 1
+    print(f"{directory}: valid")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

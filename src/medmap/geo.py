@@ -1,0 +1,110 @@
+"""Geometry: load the shipped layers and place entities on them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Final
+
+import geopandas as gpd
+import pandas as pd
+from shapely.geometry import Point
+
+from medmap.data import Problem
+
+WGS84: Final = 4326
+METRIC_CRS: Final = 3116  # MAGNA-SIRGAS / Colombia Bogotá zone: metres, for areas and distances
+
+BARRIO_COLUMNS: Final = ("code", "name", "comuna_code", "comuna_name", "kind")
+COMUNA_COLUMNS: Final = ("code", "name", "kind")
+STATION_COLUMNS: Final = ("name", "line", "system", "kind")
+
+
+class GeoError(Exception):
+    """A geometry file cannot be used; ``problems`` says why."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def read_layer(path: Path, columns: tuple[str, ...]) -> gpd.GeoDataFrame:
+    """Read a GeoJSON layer, checking its properties and geometries."""
+    name = path.name
+    if not path.is_file():
+        raise GeoError([Problem(name, 0, "", "missing file")])
+    try:
+        gdf = gpd.read_file(path)
+    except Exception as err:  # pyogrio raises several error types for corrupt input
+        raise GeoError([Problem(name, 0, "", f"unreadable geometry file: {err}")]) from err
+    problems = [Problem(name, 0, c, "missing property") for c in columns if c not in gdf.columns]
+    if problems:
+        raise GeoError(problems)
+    bad = gdf.geometry.isna() | ~gdf.geometry.is_valid
+    problems = [
+        Problem(name, int(i) + 1, "geometry", "missing or invalid geometry") for i in gdf.index[bad]
+    ]
+    if problems:
+        raise GeoError(problems)
+    gdf = gdf.set_crs(WGS84, allow_override=True)
+    return gdf[[*columns, "geometry"]]
+
+
+def load_barrios(geo_dir: Path) -> gpd.GeoDataFrame:
+    """Barrios and veredas (coverage-simplified official 2014 layer)."""
+    return read_layer(geo_dir / "barrios.geojson", BARRIO_COLUMNS)
+
+
+def load_comunas(geo_dir: Path) -> gpd.GeoDataFrame:
+    """The 16 comunas and 5 corregimientos."""
+    return read_layer(geo_dir / "comunas.geojson", COMUNA_COLUMNS)
+
+
+def load_metro_stations(geo_dir: Path) -> gpd.GeoDataFrame | None:
+    """Metro stations, or None when the optional layer is absent."""
+    path = geo_dir / "metro_stations.geojson"
+    return read_layer(path, STATION_COLUMNS) if path.is_file() else None
+
+
+def locate_entities(
+    entities: pd.DataFrame, barrios: gpd.GeoDataFrame, comunas: gpd.GeoDataFrame
+) -> gpd.GeoDataFrame:
+    """Give each entity a map point and the barrio/comuna it falls in.
+
+    - ``coordinates``: the stated point.
+    - ``barrio``/``comuna``: a representative point of that polygon, flagged approximate.
+    - ``city``/``outside``: no point; the UI says so.
+    Barrio and comuna codes come from a spatial join of the point against
+    ``barrios``; a comuna-level point gets no barrio (that would be false precision).
+    """
+    barrio_points = barrios.set_index("code").geometry.representative_point()
+    comuna_points = comunas.set_index("code").geometry.representative_point()
+
+    def point_of(row: pd.Series) -> Point | None:
+        precision, code = row["location_precision"], row["location_code"]
+        if precision == "coordinates":
+            return Point(float(row["lon"]), float(row["lat"]))
+        if precision == "barrio":
+            return barrio_points.get(code)
+        if precision == "comuna":
+            return comuna_points.get(code)
+        return None
+
+    located = gpd.GeoDataFrame(
+        entities.copy(), geometry=[point_of(row) for _, row in entities.iterrows()], crs=WGS84
+    )
+    located["approximate"] = located["location_precision"].isin(("barrio", "comuna"))
+    has_point = located.geometry.notna()
+    joined = gpd.sjoin(
+        located.loc[has_point, ["geometry"]],
+        barrios[["code", "name", "comuna_code", "comuna_name", "geometry"]],
+        how="left",
+        predicate="within",
+    )
+    joined = joined[~joined.index.duplicated(keep="first")]
+    located["barrio_code"] = joined["code"].reindex(located.index).astype("string")
+    located["barrio_name"] = joined["name"].reindex(located.index).astype("string")
+    located["comuna_code"] = joined["comuna_code"].reindex(located.index).astype("string")
+    located["comuna_name"] = joined["comuna_name"].reindex(located.index).astype("string")
+    comuna_level = located["location_precision"] == "comuna"
+    located.loc[comuna_level, ["barrio_code", "barrio_name"]] = pd.NA
+    return located

@@ -1,0 +1,166 @@
+"""Loading and validating data/: the shipped data passes, broken copies fail precisely."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from medmap.data import DataError, load_dataset, validate_data_dir
+from medmap.geo import load_barrios, load_comunas
+from tests.conftest import ROOT
+
+BARRIOS = load_barrios(ROOT / "geo")
+COMUNAS = load_comunas(ROOT / "geo")
+CODES = (list(BARRIOS["code"]), list(COMUNAS["code"]))
+
+
+def problems_of(data_dir: Path) -> list[str]:
+    return [str(p) for p in validate_data_dir(data_dir, *CODES)]
+
+
+def edit_cell(path: Path, row: int, column: str, value: str) -> None:
+    """Set one cell; ``row`` is the file's line number (header = 1)."""
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    df.loc[row - 2, column] = value
+    df.to_csv(path, index=False)
+
+
+def line_of(path: Path, column: str, value: str) -> int:
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return int(df.index[df[column] == value][0]) + 2
+
+
+def test_shipped_data_is_valid():
+    assert problems_of(ROOT / "data") == []
+    dataset = load_dataset(ROOT / "data", *CODES)
+    assert dataset.entities["entity_id"].is_unique
+    assert dataset.entities["sector_unverified"].dtype == bool
+
+
+def test_every_row_names_a_known_source():
+    dataset = load_dataset(ROOT / "data", *CODES)
+    known = set(dataset.sources["source_id"])
+    for ids in dataset.entities["sources"]:
+        assert set(ids.split(";")) <= known
+    for table in (dataset.staff, dataset.funding, dataset.series):
+        assert set(table["source_id"]) <= known
+
+
+def test_the_research_anchors_are_present():
+    entities = load_dataset(ROOT / "data", *CODES).entities.set_index("entity_id")
+    assert entities.loc["ruta-n", "location_code"] == "0407"
+    assert entities.loc["universidad-de-antioquia", "location_code"] == "Inst_11"
+    rappi = entities[entities["name"].str.contains("Rappi")]
+    assert list(rappi["status"]) == ["context"]
+    assert list(rappi["location_precision"]) == ["outside"]
+
+
+def test_cli_passes_on_shipped_data():
+    result = subprocess.run(
+        [sys.executable, "-m", "medmap", "validate", str(ROOT / "data")],
+        capture_output=True, text=True, cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def run_cli(data_dir: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "medmap", "validate", str(data_dir)],
+        capture_output=True, text=True, cwd=ROOT,
+    )
+
+
+def test_cli_reports_file_row_column_and_never_modifies(data_copy: Path):
+    entities = data_copy / "entities.csv"
+    row = line_of(entities, "entity_id", "ruta-n")
+    edit_cell(entities, row, "sector", "not-a-sector")
+    before = {p.name: p.read_bytes() for p in data_copy.iterdir()}
+    result = run_cli(data_copy)
+    assert result.returncode == 1
+    assert f"entities.csv:{row}:sector: unknown sector 'not-a-sector'" in result.stdout.splitlines()
+    assert {p.name: p.read_bytes() for p in data_copy.iterdir()} == before
+
+
+@pytest.mark.parametrize(
+    ("file", "column", "value", "expected"),
+    [
+        ("entities.csv", "kind", "startup", "kind: must be one of: company, institution"),
+        ("entities.csv", "location_precision", "street", "location_precision: must be one of"),
+        ("entities.csv", "sources", "S1;S9999", "sources: unknown source id 'S9999'"),
+        ("entities.csv", "founded", "nineteen", "founded: 'nineteen' is not a whole number"),
+        ("entities.csv", "website", "javascript:alert(1)", "website: must start with https://"),
+        ("staff.csv", "staff", "-5", "staff: must not be negative"),
+        ("staff.csv", "entity_id", "ghost-co", "entity_id: unknown entity id 'ghost-co'"),
+        ("funding.csv", "event_type", "gift", "event_type: must be one of"),
+        ("funding.csv", "date", "2021-13-01", "date: not a valid date"),
+        ("series.csv", "value", "lots", "value: 'lots' is not a number"),
+    ],
+)
+def test_each_kind_of_bad_cell_is_located(data_copy, file, column, value, expected):
+    edit_cell(data_copy / file, 2, column, value)
+    problems = problems_of(data_copy)
+    assert any(p.startswith(f"{file}:2:{column}") and expected in p for p in problems), problems
+
+
+def test_coordinates_outside_medellin(data_copy):
+    entities = data_copy / "entities.csv"
+    df = pd.read_csv(entities, dtype=str, keep_default_na=False)
+    row = int(df.index[df["location_precision"] == "coordinates"][0]) + 2
+    edit_cell(entities, row, "lat", "4.711")  # Bogotá
+    expected = f"entities.csv:{row}:lat: latitude outside Medellín's bounding box: '4.711'"
+    assert expected in problems_of(data_copy)
+
+
+def test_point_without_coordinates_precision(data_copy):
+    entities = data_copy / "entities.csv"
+    row = line_of(entities, "entity_id", "ruta-n")
+    edit_cell(entities, row, "lat", "6.27")
+    edit_cell(entities, row, "lon", "-75.56")
+    assert f"entities.csv:{row}:lat: coordinates given but precision is 'barrio'" in problems_of(data_copy)
+
+
+def test_unknown_barrio_code(data_copy):
+    entities = data_copy / "entities.csv"
+    row = line_of(entities, "entity_id", "ruta-n")
+    edit_cell(entities, row, "location_code", "9999")
+    assert f"entities.csv:{row}:location_code: unknown barrio code '9999'" in problems_of(data_copy)
+
+
+def test_duplicate_ids(data_copy):
+    entities = data_copy / "entities.csv"
+    row = line_of(entities, "entity_id", "universidad-de-antioquia")
+    edit_cell(entities, row, "entity_id", "ruta-n")
+    assert any(
+        p.startswith("entities.csv:") and ":entity_id: duplicate value 'ruta-n'" in p
+        for p in problems_of(data_copy)
+    )
+
+
+def test_missing_file_and_column(data_copy):
+    (data_copy / "staff.csv").unlink()
+    df = pd.read_csv(data_copy / "funding.csv", dtype=str, keep_default_na=False)
+    df.drop(columns=["qualifier"]).to_csv(data_copy / "funding.csv", index=False)
+    problems = problems_of(data_copy)
+    assert "staff.csv:0:: missing file" in problems
+    assert "funding.csv:1:qualifier: missing column" in problems
+
+
+def test_unreadable_encoding(data_copy):
+    path = data_copy / "sectors.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("latin-1", errors="replace") + "Bogotá\n".encode("latin-1"))
+    problems = problems_of(data_copy)
+    assert any(p.startswith("sectors.csv:") and "unreadable encoding: not UTF-8" in p for p in problems)
+
+
+def test_load_dataset_raises_with_every_problem(data_copy):
+    edit_cell(data_copy / "staff.csv", 2, "staff", "many")
+    edit_cell(data_copy / "series.csv", 3, "qualifier", "roughly")
+    with pytest.raises(DataError) as raised:
+        load_dataset(data_copy, *CODES)
+    text = str(raised.value)
+    assert "staff.csv:2:staff: 'many' is not a whole number" in text
+    assert "series.csv:3:qualifier: must be one of" in text
