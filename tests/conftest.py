@@ -49,9 +49,19 @@ def start_server(app: Path = ROOT / "app.py", env: dict[str, str] | None = None)
     port = free_port()
     process = subprocess.Popen(
         [
-            sys.executable, "-m", "streamlit", "run", str(app),
-            "--server.port", str(port), "--server.address", "127.0.0.1",
-            "--server.headless", "true", "--browser.gatherUsageStats", "false",
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(app),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
         ],
         cwd=app.parent,
         env={**os.environ, **(env or {})},

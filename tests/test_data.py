@@ -62,7 +62,9 @@ def test_the_research_anchors_are_present():
 def test_cli_passes_on_shipped_data():
     result = subprocess.run(
         [sys.executable, "-m", "medmap", "validate", str(ROOT / "data")],
-        capture_output=True, text=True, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -70,7 +72,9 @@ def test_cli_passes_on_shipped_data():
 def run_cli(data_dir: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "medmap", "validate", str(data_dir)],
-        capture_output=True, text=True, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
 
 
@@ -120,7 +124,9 @@ def test_point_without_coordinates_precision(data_copy):
     row = line_of(entities, "entity_id", "ruta-n")
     edit_cell(entities, row, "lat", "6.27")
     edit_cell(entities, row, "lon", "-75.56")
-    assert f"entities.csv:{row}:lat: coordinates given but precision is 'barrio'" in problems_of(data_copy)
+    assert f"entities.csv:{row}:lat: coordinates given but precision is 'barrio'" in problems_of(
+        data_copy
+    )
 
 
 def test_unknown_barrio_code(data_copy):
@@ -151,9 +157,14 @@ def test_missing_file_and_column(data_copy):
 
 def test_unreadable_encoding(data_copy):
     path = data_copy / "sectors.csv"
-    path.write_bytes(path.read_text(encoding="utf-8").encode("latin-1", errors="replace") + "Bogotá\n".encode("latin-1"))
+    path.write_bytes(
+        path.read_text(encoding="utf-8").encode("latin-1", errors="replace")
+        + "Bogotá\n".encode("latin-1")
+    )
     problems = problems_of(data_copy)
-    assert any(p.startswith("sectors.csv:") and "unreadable encoding: not UTF-8" in p for p in problems)
+    assert any(
+        p.startswith("sectors.csv:") and "unreadable encoding: not UTF-8" in p for p in problems
+    )
 
 
 def test_load_dataset_raises_with_every_problem(data_copy):

@@ -1,0 +1,38 @@
+"""medmap: the frame. Page config, shared sidebar (filters, language, link), navigation."""
+
+import streamlit as st
+
+from medmap import ui
+from medmap.i18n import t
+
+st.set_page_config(
+    page_title="medmap · Medellín tech ecosystem",
+    page_icon=":material/hub:",
+    layout="wide",
+)
+ui.setup_static_assets()
+layers, dataset, _ = ui.load_or_explain()
+ui.render_sidebar(layers, dataset)
+lang = ui.current_lang()
+
+page = st.navigation(
+    [
+        st.Page("pages/map.py", title=t("page_map", lang), icon=":material/map:", default=True),
+        st.Page("pages/companies.py", title=t("page_companies", lang), icon=":material/business:"),
+        st.Page(
+            "pages/neighbourhoods.py",
+            title=t("page_neighbourhoods", lang),
+            icon=":material/location_city:",
+        ),
+        st.Page(
+            "pages/jobs_funding.py",
+            title=t("page_jobs_funding", lang),
+            icon=":material/trending_up:",
+        ),
+        st.Page("pages/about.py", title=t("page_about", lang), icon=":material/info:"),
+    ],
+    position="top",
+)
+st.title(t("app_title", lang))
+st.caption(t("app_subtitle", lang))
+page.run()

@@ -1,0 +1,29 @@
+"""About: what medmap shows, its sources, licences and method."""
+
+import streamlit as st
+
+from medmap import ui
+from medmap.i18n import t
+from medmap.maps import safe_url
+
+view = ui.view()
+lang = view.lang
+
+st.markdown(t("about_what", lang))
+st.subheader(t("about_method_title", lang))
+st.markdown(t("about_method", lang))
+st.subheader(t("about_sources_title", lang))
+sources = view.data.sources.assign(link=view.data.sources["url"].map(safe_url))
+st.dataframe(
+    sources[["source_id", "title", "date", "link"]],
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "source_id": t("col_source_id", lang),
+        "title": t("col_title", lang),
+        "date": t("col_date", lang),
+        "link": st.column_config.LinkColumn(t("col_link", lang)),
+    },
+)
+st.subheader(t("about_licences_title", lang))
+st.markdown(t("about_licences", lang))

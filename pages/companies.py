@@ -1,0 +1,58 @@
+"""Companies: a searchable, sortable table of the filtered entities, with CSV download."""
+
+import streamlit as st
+
+from medmap import ui
+from medmap.i18n import t
+from medmap.search import search_entities
+
+view = ui.view()
+lang = view.lang
+
+query = st.text_input(
+    t("search", lang),
+    key="q",
+    placeholder=t("search_placeholder", lang),
+    bind="query-params",
+    max_chars=100,
+)
+shown = search_entities(view.shown, query)
+table = ui.entity_table(shown, view)
+st.caption(t("companies_count", lang, n=len(table), total=len(view.located)))
+
+if table.empty:
+    ui.empty_state(lang)
+else:
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        height=min(38 * (len(table) + 1), 720),
+        column_config={
+            "name": st.column_config.TextColumn(t("col_name", lang), pinned=True),
+            "kind": t("col_kind", lang),
+            "sector": t("col_sector", lang),
+            "sector_unverified": st.column_config.CheckboxColumn(
+                t("col_sector_unverified", lang), help=t("col_sector_unverified_help", lang)
+            ),
+            "barrio": t("col_barrio", lang),
+            "comuna": t("col_comuna", lang),
+            "location_precision": t("col_location", lang),
+            "staff": st.column_config.NumberColumn(
+                t("col_staff", lang), help=t("col_staff_help", lang), format="localized"
+            ),
+            "funding_usd": st.column_config.NumberColumn(
+                t("col_funding", lang), help=t("col_funding_help", lang), format="dollar"
+            ),
+            "status": t("col_status", lang),
+            "sources": t("col_sources", lang),
+            "source_links": st.column_config.ListColumn(t("col_source_links", lang)),
+        },
+    )
+    st.download_button(
+        t("download_csv", lang),
+        ui.csv_safe(table.drop(columns=["source_links"])).to_csv(index=False).encode("utf-8"),
+        file_name="medmap-entities.csv",
+        mime="text/csv",
+        icon=":material/download:",
+    )

@@ -1,0 +1,62 @@
+"""Jobs & funding: the publishers' yearly series and the companies' reported figures."""
+
+import streamlit as st
+
+from medmap import ui
+from medmap.charts import annual_series_chart, company_values_chart, funding_timeline_chart
+from medmap.i18n import t
+from medmap.maps import sector_colors
+from medmap.series import SERIES_METRICS, multi_year_rows
+
+view = ui.view()
+lang, data = view.lang, view.data
+colors = sector_colors(data.sectors["sector"])
+
+st.subheader(t("city_series_title", lang))
+st.caption(t("city_series_note", lang))
+metrics = [m for m in SERIES_METRICS if (data.series["metric"] == m).any()]
+columns = st.columns(2, gap="medium")
+for i, metric in enumerate(metrics):
+    with columns[i % 2]:
+        st.plotly_chart(
+            annual_series_chart(
+                data.series,
+                metric,
+                t(f"series_{metric}", lang),
+                t(f"series_{metric}_axis", lang),
+                lang,
+            ),
+            key=f"series_{metric}",
+            config={"displayModeBar": False},
+        )
+with st.expander(t("multi_year_title", lang), icon=":material/date_range:"):
+    st.dataframe(multi_year_rows(data.series), hide_index=True, width="stretch")
+
+st.divider()
+st.subheader(t("company_figures_title", lang))
+st.caption(t("company_figures_note", lang))
+if view.shown.empty:
+    ui.empty_state(lang)
+else:
+    left, right = st.columns(2, gap="medium")
+    for column, (key, values, value_column, title, axis, money) in zip(
+        (left, right), ui.company_chart_inputs(view), strict=True
+    ):
+        with column:
+            if values.empty:
+                st.info(t("no_company_figures", lang), icon=":material/info:")
+            else:
+                st.plotly_chart(
+                    company_values_chart(
+                        values, value_column, title, axis, lang, colors, money=money
+                    ),
+                    key=f"jf_{key}",
+                    config={"displayModeBar": False},
+                )
+    events = data.funding.merge(view.shown[["entity_id", "name"]], on="entity_id")
+    if events["amount_usd"].notna().any():
+        st.plotly_chart(
+            funding_timeline_chart(events, lang),
+            key="funding_timeline",
+            config={"displayModeBar": False},
+        )

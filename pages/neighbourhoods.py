@@ -1,0 +1,50 @@
+"""Neighbourhoods: comuna and barrio comparison, and a spotlight on Sevilla."""
+
+import streamlit as st
+
+from medmap import ui
+from medmap.filters import per_area
+from medmap.i18n import format_count, t
+from medmap.maps import SEVILLA_CODE
+from medmap.neighbourhoods import area_table, spotlight_entities
+
+view = ui.view()
+lang, data, layers = view.lang, view.data, view.layers
+
+st.subheader(t("spotlight_title", lang))
+spotlight = spotlight_entities(view.located)
+intro, facts = st.columns([3, 2], gap="large")
+with intro:
+    st.markdown(t("spotlight_body", lang))
+with facts:
+    sevilla_count = int((view.located["barrio_code"] == SEVILLA_CODE).sum())
+    st.metric(t("spotlight_in_sevilla", lang), format_count(sevilla_count, lang))
+    st.caption(t("spotlight_note", lang))
+for row in spotlight.itertuples():
+    with st.expander(f"{row.name} · {row.barrio_name or ''}", icon=":material/place:"):
+        st.text(row.presence if isinstance(row.presence, str) else t("not_reported", lang))
+        if isinstance(row.note, str):
+            st.caption(row.note)
+        st.caption(f"{t('popup_sources', lang)}: {row.sources}")
+
+st.divider()
+comuna_col, barrio_col = st.columns(2, gap="large")
+with comuna_col:
+    st.subheader(t("by_comuna", lang))
+    comunas = area_table(
+        per_area(view.shown, data.staff, data.funding, "comuna_code"), layers.comunas
+    )
+    if comunas.empty:
+        ui.empty_state(lang)
+    else:
+        st.dataframe(comunas, hide_index=True, width="stretch", column_config=ui.area_columns(lang))
+with barrio_col:
+    st.subheader(t("by_barrio", lang))
+    barrios = area_table(
+        per_area(view.shown, data.staff, data.funding, "barrio_code"), layers.barrios
+    )
+    if barrios.empty:
+        ui.empty_state(lang)
+    else:
+        st.dataframe(barrios, hide_index=True, width="stretch", column_config=ui.area_columns(lang))
+st.caption(t("area_note", lang))

@@ -1,0 +1,66 @@
+"""Leaflet and friends served by the app itself, never from a CDN.
+
+The files come from installed XStatic packages and are copied into the app's
+``static/`` folder, which Streamlit serves at ``/app/static/`` when
+``server.enableStaticServing`` is on. If a map script failed to load,
+streamlit-folium would draw no map at all, so nothing here is left to a
+third-party host.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Final
+
+import xstatic.pkg.jquery as xs_jquery
+import xstatic.pkg.leaflet as xs_leaflet
+import xstatic.pkg.leaflet_markercluster as xs_markercluster
+
+STATIC_URL: Final = "/app/static/vendor"
+
+# name -> (package, file inside the package's data dir)
+_FILES: Final = {
+    "leaflet.js": (xs_leaflet, "leaflet.js"),
+    "leaflet.css": (xs_leaflet, "leaflet.css"),
+    "jquery.min.js": (xs_jquery, "jquery.min.js"),
+    "leaflet.markercluster.js": (xs_markercluster, "leaflet.markercluster.js"),
+    "MarkerCluster.css": (xs_markercluster, "MarkerCluster.css"),
+    "MarkerCluster.Default.css": (xs_markercluster, "MarkerCluster.Default.css"),
+}
+
+# What folium declares -> our local file. Anything folium links that is not
+# here (Bootstrap, Font Awesome, awesome-markers) is dropped: medmap draws its
+# markers with plain Leaflet and CSS.
+LOCAL_JS: Final = {
+    "leaflet": f"{STATIC_URL}/leaflet.js",
+    "jquery": f"{STATIC_URL}/jquery.min.js",
+    "markerclusterjs": f"{STATIC_URL}/leaflet.markercluster.js",
+}
+LOCAL_CSS: Final = {
+    "leaflet_css": f"{STATIC_URL}/leaflet.css",
+    "markerclustercss": f"{STATIC_URL}/MarkerCluster.css",
+    "markerclusterdefaultcss": f"{STATIC_URL}/MarkerCluster.Default.css",
+}
+
+
+def install_static_assets(static_dir: Path) -> Path:
+    """Copy the vendored files into ``static_dir/vendor`` (idempotent, atomic per file)."""
+    target = static_dir / "vendor"
+    target.mkdir(parents=True, exist_ok=True)
+    for name, (package, filename) in _FILES.items():
+        source = Path(package.BASE_DIR) / filename
+        destination = target / name
+        if destination.is_file() and destination.stat().st_size == source.stat().st_size:
+            continue
+        # Write beside the target and rename, so a concurrent reader never sees half a file.
+        fd, tmp = tempfile.mkstemp(dir=target, prefix=f".{name}.")
+        os.close(fd)
+        shutil.copyfile(source, tmp)
+        os.replace(tmp, destination)
+    images = Path(xs_leaflet.BASE_DIR) / "images"
+    if images.is_dir():
+        shutil.copytree(images, target / "images", dirs_exist_ok=True)
+    return target

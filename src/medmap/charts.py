@@ -1,0 +1,189 @@
+"""Plotly figures for jobs, funding, sectors and the publishers' series.
+
+Plotly renders a small HTML subset in labels and hovers, so names from data
+are escaped. Missing figures are not drawn as zero: they are left out and
+counted in a caption by the page.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from medmap.i18n import format_count, format_usd, t
+
+FONT = dict(family="Source Sans Pro, sans-serif", size=13)
+QUALIFIER_MARK = {"approx": "~", "min": ">", "planned": "plan ", "forecast": "fcst ", "exact": ""}
+
+
+def _text(value: object) -> str:
+    return html.escape(str(value)) if value is not None and not pd.isna(value) else ""
+
+
+def _layout(
+    fig: go.Figure, title: str, x_title: str = "", y_title: str = "", height: int = 320
+) -> go.Figure:
+    fig.update_layout(
+        title=dict(text=_text(title), font=dict(size=15)),
+        font=FONT,
+        height=height,
+        margin=dict(l=10, r=10, t=45, b=10),
+        xaxis_title=x_title,
+        yaxis_title=y_title,
+        showlegend=False,
+        plot_bgcolor="white",
+    )
+    fig.update_xaxes(gridcolor="#eee")
+    return fig
+
+
+def sector_chart(
+    entities: pd.DataFrame, sector_labels: Mapping[str, str], colors: Mapping[str, str], lang: str
+) -> go.Figure:
+    """Entities per sector; each bar carries its sector slug for click-to-filter."""
+    counts = entities["sector"].dropna().value_counts().sort_values()
+    fig = go.Figure(
+        go.Bar(
+            x=counts.values,
+            y=[_text(sector_labels.get(s, s)) for s in counts.index],
+            orientation="h",
+            marker_color=[colors.get(s, "#888") for s in counts.index],
+            customdata=list(counts.index),
+            hovertemplate="%{y}: %{x}<extra></extra>",
+        )
+    )
+    return _layout(
+        fig,
+        t("chart_sectors", lang),
+        t("axis_entities", lang),
+        height=max(220, 24 * len(counts) + 80),
+    )
+
+
+def company_values_chart(
+    values: pd.DataFrame,
+    value_column: str,
+    title: str,
+    axis: str,
+    lang: str,
+    colors: Mapping[str, str],
+    money: bool = False,
+) -> go.Figure:
+    """One bar per company with a reported value (``values`` has name, sector, qualifier, date, source_id)."""
+    ordered = values.sort_values(value_column)
+    fmt = format_usd if money else format_count
+    labels = [
+        f"{QUALIFIER_MARK.get(q, '')}{fmt(v, lang)}"
+        for v, q in zip(ordered[value_column], ordered["qualifier"], strict=True)
+    ]
+    hover = [
+        f"<b>{_text(n)}</b><br>{lab} · {_text(d) or t('not_reported', lang)}<br>{t('hover_source', lang)}: {_text(s)}"
+        for n, lab, d, s in zip(
+            ordered["name"], labels, ordered["date"], ordered["source_id"], strict=True
+        )
+    ]
+    fig = go.Figure(
+        go.Bar(
+            x=ordered[value_column],
+            y=[_text(n) for n in ordered["name"]],
+            orientation="h",
+            text=labels,
+            textposition="auto",
+            marker_color=[colors.get(s, "#888") for s in ordered["sector"]],
+            customdata=list(ordered["sector"]),
+            hovertext=hover,
+            hoverinfo="text",
+        )
+    )
+    if money:
+        fig.update_xaxes(type="log")
+    return _layout(fig, title, axis, height=max(220, 26 * len(ordered) + 80))
+
+
+def annual_series_chart(
+    series: pd.DataFrame, metric: str, title: str, axis: str, lang: str
+) -> go.Figure:
+    """Annual values of one metric, one line per publisher; missing years stay gaps."""
+    annual = series[(series["metric"] == metric) & (series["period_start"] == series["period_end"])]
+    fig = go.Figure()
+    if annual.empty:
+        return _layout(fig, title, t("axis_year", lang), axis)
+    years = range(int(annual["period_start"].min()), int(annual["period_end"].max()) + 1)
+    for publisher, rows in annual.groupby("publisher", sort=True):
+        by_year = rows.set_index("period_start").reindex(years)
+        fig.add_trace(
+            go.Scatter(
+                x=list(years),
+                y=by_year["value"].astype("Float64").astype(float).tolist(),
+                mode="lines+markers",
+                connectgaps=False,
+                name=_text(publisher),
+                hovertext=[
+                    ""
+                    if pd.isna(v)
+                    else f"<b>{_text(publisher)}</b> · {y}<br>{QUALIFIER_MARK.get(q, '')}{format_count(v, lang)}"
+                    f"<br>{t('hover_source', lang)}: {_text(s)}"
+                    for y, v, q, s in zip(
+                        years,
+                        by_year["value"],
+                        by_year["qualifier"],
+                        by_year["source_id"],
+                        strict=True,
+                    )
+                ],
+                hoverinfo="text",
+            )
+        )
+    fig = _layout(fig, title, t("axis_year", lang), axis)
+    fig.update_layout(
+        showlegend=True, legend=dict(title=t("publisher", lang), orientation="h", y=-0.25)
+    )
+    fig.update_xaxes(dtick=1)
+    return fig
+
+
+def funding_timeline_chart(events: pd.DataFrame, lang: str) -> go.Figure:
+    """Dated funding events in US$ (log scale), one colour per event type."""
+    dated = events[events["date"].notna() & events["amount_usd"].notna()].copy()
+    dated["when"] = pd.to_datetime(
+        dated["date"].str.pad(10, side="right", fillchar="-").str.replace(r"-+$", "", regex=True),
+        format="mixed",
+    )
+    fig = go.Figure()
+    for event_type, rows in dated.groupby("event_type", sort=True):
+        fig.add_trace(
+            go.Scatter(
+                x=rows["when"],
+                y=rows["amount_usd"],
+                mode="markers",
+                marker=dict(size=11),
+                name=_text(event_type),
+                hovertext=[
+                    f"<b>{_text(n)}</b><br>{_text(event_type)} {_text(r)} · {_text(d)}"
+                    f"<br>{QUALIFIER_MARK.get(q, '')}{format_usd(a, lang)}<br>{t('hover_source', lang)}: {_text(s)}"
+                    for n, r, d, q, a, s in zip(
+                        rows["name"],
+                        rows["round"],
+                        rows["date"],
+                        rows["qualifier"],
+                        rows["amount_usd"],
+                        rows["source_id"],
+                        strict=True,
+                    )
+                ],
+                hoverinfo="text",
+            )
+        )
+    fig = _layout(
+        fig,
+        t("chart_funding_timeline", lang),
+        t("axis_year", lang),
+        t("axis_funding", lang),
+        height=380,
+    )
+    fig.update_yaxes(type="log")
+    fig.update_layout(showlegend=True, legend=dict(orientation="h", y=-0.2))
+    return fig

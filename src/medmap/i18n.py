@@ -1,0 +1,420 @@
+"""Every user-facing string in English and Spanish, and locale-aware numbers.
+
+Pages call :func:`t`; numbers and money go through Babel so that the same
+figure reads ``US$135M`` / ``1,264`` in English and ``135 M US$`` / ``1.264``
+in Spanish.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Final
+
+from babel.numbers import format_compact_currency, format_decimal
+
+LANGS: Final = ("en", "es")
+DEFAULT_LANG: Final = "en"
+# Babel locales: "en_001" (world English) writes US$ rather than a bare $.
+BABEL_LOCALE: Final = {"en": "en_001", "es": "es"}
+
+CATALOG: Final[dict[str, dict[str, str]]] = {
+    # frame
+    "app_title": {
+        "en": "medmap · Medellín tech ecosystem",
+        "es": "medmap · ecosistema tecnológico de Medellín",
+    },
+    "app_subtitle": {
+        "en": "Where Medellín's tech companies and institutions are, from sourced public facts.",
+        "es": "Dónde están las empresas e instituciones tecnológicas de Medellín, según hechos públicos con fuente.",
+    },
+    "language": {"en": "Language · Idioma", "es": "Idioma · Language"},
+    "filters": {"en": "Filters", "es": "Filtros"},
+    "filter_comuna": {"en": "Comuna (code)", "es": "Comuna (código)"},
+    "filter_comuna_help": {
+        "en": "Medellín's 16 comunas and 5 corregimientos, by official code (04 = Aranjuez, 14 = El Poblado).",
+        "es": "Las 16 comunas y 5 corregimientos de Medellín, por código oficial (04 = Aranjuez, 14 = El Poblado).",
+    },
+    "filter_barrio": {"en": "Barrio (code)", "es": "Barrio (código)"},
+    "filter_barrio_help": {
+        "en": "Neighbourhoods by official code (0407 = Sevilla). Narrowed to the chosen comunas. You can also click a barrio on the map.",
+        "es": "Barrios por código oficial (0407 = Sevilla). Se limita a las comunas elegidas. También puede hacer clic en un barrio del mapa.",
+    },
+    "find_barrio": {"en": "Find a barrio by name", "es": "Buscar un barrio por nombre"},
+    "find_barrio_placeholder": {
+        "en": "Type a name, e.g. Sevilla",
+        "es": "Escriba un nombre, p. ej. Sevilla",
+    },
+    "filter_sector": {"en": "Sector", "es": "Sector"},
+    "filter_sector_help": {
+        "en": "Sector slugs as they appear in shared links; names are listed below.",
+        "es": "Sectores con el código que aparece en los enlaces; los nombres se listan debajo.",
+    },
+    "filter_kind": {"en": "Kind", "es": "Tipo"},
+    "filter_kind_help": {
+        "en": "company = company offices; institution = universities, public agencies, anchor places.",
+        "es": "company = oficinas de empresas; institution = universidades, entidades públicas, lugares ancla.",
+    },
+    "choose": {"en": "All (choose to narrow)", "es": "Todos (elija para acotar)"},
+    "clear_filters": {"en": "Clear filters", "es": "Quitar filtros"},
+    "copy_link": {"en": "Copy link to this view", "es": "Copiar enlace a esta vista"},
+    "copy_link_help": {
+        "en": "The address bar already holds every filter and the language: copy it, or this link.",
+        "es": "La barra de direcciones ya contiene todos los filtros y el idioma: cópiela, o este enlace.",
+    },
+    "link_dropped": {
+        "en": "Some values in the link were not recognised and were ignored: {values}",
+        "es": "Algunos valores del enlace no se reconocieron y se ignoraron: {values}",
+    },
+    "data_error_title": {
+        "en": "The data could not be loaded",
+        "es": "No se pudieron cargar los datos",
+    },
+    "data_error_body": {
+        "en": "medmap found these problems (file:row:column: message). Fix them and reload.",
+        "es": "medmap encontró estos problemas (archivo:fila:columna: mensaje). Corríjalos y recargue.",
+    },
+    "layer_missing": {
+        "en": "The optional layer {layer} is missing; the rest of the map works without it.",
+        "es": "Falta la capa opcional {layer}; el resto del mapa funciona sin ella.",
+    },
+    # pages
+    "page_map": {"en": "Map", "es": "Mapa"},
+    "page_companies": {"en": "Companies", "es": "Empresas"},
+    "page_neighbourhoods": {"en": "Neighbourhoods", "es": "Barrios"},
+    "page_jobs_funding": {"en": "Jobs & funding", "es": "Empleo y financiación"},
+    "page_about": {"en": "About", "es": "Acerca de"},
+    # KPIs
+    "kpi_companies": {"en": "Companies shown", "es": "Empresas mostradas"},
+    "kpi_companies_help": {
+        "en": "Companies matching the filters with a sourced presence in Medellín (context-only rows such as Rappi excluded).",
+        "es": "Empresas que cumplen los filtros con presencia en Medellín según una fuente (sin filas solo de contexto como Rappi).",
+    },
+    "kpi_staff": {"en": "Reported Medellín staff", "es": "Personal reportado en Medellín"},
+    "kpi_staff_help": {
+        "en": "Sum of the latest reported Medellín headcount of each company shown ({n} of {total} report one). Not a census.",
+        "es": "Suma del último personal reportado en Medellín de cada empresa mostrada ({n} de {total} lo reportan). No es un censo.",
+    },
+    "kpi_funding": {"en": "Reported funding raised", "es": "Financiación reportada"},
+    "kpi_funding_help": {
+        "en": "Largest reported round or total raised per company shown ({n} of {total} report one); acquisitions and fund sizes excluded.",
+        "es": "Mayor ronda o total recaudado reportado por empresa mostrada ({n} de {total} lo reportan); sin adquisiciones ni tamaños de fondos.",
+    },
+    "kpi_institutions": {"en": "Institutions", "es": "Instituciones"},
+    "kpi_institutions_help": {
+        "en": "Anchor institutions matching the filters: universities, public agencies, innovation centres.",
+        "es": "Instituciones ancla que cumplen los filtros: universidades, entidades públicas, centros de innovación.",
+    },
+    "not_reported": {"en": "not reported", "es": "no reportado"},
+    # map
+    "map_metric": {"en": "Colour barrios by", "es": "Colorear barrios por"},
+    "metric_entities": {"en": "Entities", "es": "Entidades"},
+    "metric_staff": {"en": "Reported staff", "es": "Personal reportado"},
+    "metric_funding": {"en": "Reported funding (US$)", "es": "Financiación reportada (US$)"},
+    "map_caption": {
+        "en": "Map of Medellín's barrios with Sevilla highlighted; markers for institutions and company offices. Hollow dashed markers are approximate (placed in their barrio or comuna).",
+        "es": "Mapa de los barrios de Medellín con Sevilla resaltado; marcadores de instituciones y oficinas de empresas. Los marcadores huecos y punteados son aproximados (ubicados en su barrio o comuna).",
+    },
+    "no_point": {
+        "en": "{n} of the entities shown have no map point: the sources place them only in Medellín or outside it.",
+        "es": "{n} de las entidades mostradas no tienen punto en el mapa: las fuentes solo las ubican en Medellín o fuera de ella.",
+    },
+    "layer_barrios": {"en": "Barrios", "es": "Barrios"},
+    "layer_comunas": {"en": "Comuna borders", "es": "Límites de comunas"},
+    "layer_institutions": {"en": "Institutions", "es": "Instituciones"},
+    "layer_companies": {"en": "Company offices", "es": "Oficinas de empresas"},
+    "layer_metro": {"en": "Metro stations", "es": "Estaciones del Metro"},
+    "layer_sevilla": {"en": "Sevilla (Ruta N)", "es": "Sevilla (Ruta N)"},
+    "sevilla_label": {"en": "Sevilla · Ruta N", "es": "Sevilla · Ruta N"},
+    "tooltip_barrio": {"en": "Barrio", "es": "Barrio"},
+    "tooltip_comuna": {"en": "Comuna", "es": "Comuna"},
+    "legend_title": {"en": "Per barrio", "es": "Por barrio"},
+    "legend_none": {"en": "none reported", "es": "nada reportado"},
+    "popup_sector": {"en": "Sector", "es": "Sector"},
+    "popup_staff": {"en": "Medellín staff", "es": "Personal en Medellín"},
+    "popup_funding": {"en": "Funding", "es": "Financiación"},
+    "popup_location": {"en": "Location", "es": "Ubicación"},
+    "popup_sources": {"en": "Sources", "es": "Fuentes"},
+    "unverified": {"en": "unverified", "es": "sin verificar"},
+    "precision_coordinates": {
+        "en": "exact point from a source",
+        "es": "punto exacto según una fuente",
+    },
+    "precision_barrio": {
+        "en": "approximate: somewhere in its barrio",
+        "es": "aproximada: en algún lugar de su barrio",
+    },
+    "precision_comuna": {
+        "en": "approximate: somewhere in its comuna",
+        "es": "aproximada: en algún lugar de su comuna",
+    },
+    "precision_city": {
+        "en": "only 'in Medellín' is known: no map point",
+        "es": "solo se sabe 'en Medellín': sin punto en el mapa",
+    },
+    "precision_outside": {
+        "en": "outside Medellín: no map point",
+        "es": "fuera de Medellín: sin punto en el mapa",
+    },
+    "kind_company": {"en": "Company", "es": "Empresa"},
+    "kind_institution": {"en": "Institution", "es": "Institución"},
+    "status_active": {"en": "active", "es": "activa"},
+    "status_closed": {"en": "closed", "es": "cerrada"},
+    "status_acquired": {"en": "acquired", "es": "adquirida"},
+    "status_context": {
+        "en": "context only (not in Medellín)",
+        "es": "solo contexto (no está en Medellín)",
+    },
+    # charts
+    "chart_sectors": {"en": "Entities by sector", "es": "Entidades por sector"},
+    "chart_sectors_help": {
+        "en": "Click a bar to filter everything by that sector.",
+        "es": "Haga clic en una barra para filtrar todo por ese sector.",
+    },
+    "chart_staff": {
+        "en": "Reported Medellín staff by company",
+        "es": "Personal reportado en Medellín por empresa",
+    },
+    "chart_funding": {
+        "en": "Largest reported funding by company",
+        "es": "Mayor financiación reportada por empresa",
+    },
+    "chart_company_help": {
+        "en": "Click a bar to show only that company's sector.",
+        "es": "Haga clic en una barra para mostrar solo el sector de esa empresa.",
+    },
+    "axis_entities": {"en": "Entities", "es": "Entidades"},
+    "axis_staff": {"en": "People", "es": "Personas"},
+    "axis_funding": {"en": "US$", "es": "US$"},
+    "axis_year": {"en": "Year", "es": "Año"},
+    "no_figures": {
+        "en": "{n} of the companies shown report no figure; they are not drawn as zero.",
+        "es": "{n} de las empresas mostradas no reportan cifra; no se dibujan como cero.",
+    },
+    "empty_title": {"en": "Nothing matches these filters", "es": "Nada coincide con estos filtros"},
+    "empty_body": {
+        "en": "Try fewer filters, another sector, or clear them all. Many companies are only known to be 'in Medellín', so a barrio filter shows few.",
+        "es": "Pruebe con menos filtros, otro sector, o quítelos todos. De muchas empresas solo se sabe que están 'en Medellín', así que un filtro de barrio muestra pocas.",
+    },
+    "qualifier_approx": {"en": "about", "es": "aprox."},
+    "qualifier_min": {"en": "more than", "es": "más de"},
+    "qualifier_planned": {"en": "planned", "es": "previsto"},
+    "qualifier_forecast": {"en": "forecast", "es": "pronóstico"},
+    "qualifier_exact": {"en": "", "es": ""},
+    "publisher": {"en": "Publisher", "es": "Fuente"},
+    "hover_source": {"en": "Source", "es": "Fuente"},
+    # companies page
+    "search": {"en": "Search", "es": "Buscar"},
+    "search_placeholder": {
+        "en": "Name, sector, note… (e.g. AI, Ruta N)",
+        "es": "Nombre, sector, nota… (p. ej. IA, Ruta N)",
+    },
+    "companies_count": {
+        "en": "{n} of {total} entities shown.",
+        "es": "{n} de {total} entidades mostradas.",
+    },
+    "col_name": {"en": "Name", "es": "Nombre"},
+    "col_kind": {"en": "Kind", "es": "Tipo"},
+    "col_sector": {"en": "Sector", "es": "Sector"},
+    "col_sector_unverified": {"en": "Sector unverified", "es": "Sector sin verificar"},
+    "col_sector_unverified_help": {
+        "en": "The sector label is general knowledge, not stated by the cited source.",
+        "es": "La etiqueta de sector es conocimiento general, no la dice la fuente citada.",
+    },
+    "col_barrio": {"en": "Barrio", "es": "Barrio"},
+    "col_comuna": {"en": "Comuna", "es": "Comuna"},
+    "col_location": {"en": "Location", "es": "Ubicación"},
+    "col_staff": {"en": "Medellín staff", "es": "Personal en Medellín"},
+    "col_staff_help": {
+        "en": "Latest reported figure; empty = not reported.",
+        "es": "Última cifra reportada; vacío = no reportado.",
+    },
+    "col_funding": {"en": "Funding (US$)", "es": "Financiación (US$)"},
+    "col_funding_help": {
+        "en": "Largest reported round or total raised; empty = not reported.",
+        "es": "Mayor ronda o total recaudado reportado; vacío = no reportado.",
+    },
+    "col_status": {"en": "Status", "es": "Estado"},
+    "col_sources": {"en": "Sources", "es": "Fuentes"},
+    "col_source_links": {"en": "Source links", "es": "Enlaces a fuentes"},
+    "download_csv": {"en": "Download these rows (CSV)", "es": "Descargar estas filas (CSV)"},
+    # neighbourhoods page
+    "spotlight_title": {
+        "en": "Spotlight: Sevilla, home of Ruta N",
+        "es": "En foco: Sevilla, sede de Ruta N",
+    },
+    "spotlight_body": {
+        "en": (
+            "**Ruta N** is the public innovation and business centre created in 2009 by the Alcaldía de Medellín, "
+            "EPM and UNE (S92, S10). Its three-tower complex, opened in 2011 (S12), stands in the barrio **Sevilla** "
+            "(S99), across from the **University of Antioquia**'s Ciudad Universitaria (S60, S81). Rest of World calls "
+            "the complex the physical epicentre of the city's tech scene (S1). Ruta N leads the **Innovation District** "
+            "around it; sources give its area as 114 ha (S61, S112) to 170 ha (S113), covering three northern "
+            "neighbourhoods with about 60,000 residents (S112)."
+        ),
+        "es": (
+            "**Ruta N** es el centro público de innovación y negocios creado en 2009 por la Alcaldía de Medellín, "
+            "EPM y UNE (S92, S10). Su complejo de tres torres, abierto en 2011 (S12), está en el barrio **Sevilla** "
+            "(S99), frente a la Ciudad Universitaria de la **Universidad de Antioquia** (S60, S81). Rest of World lo "
+            "llama el epicentro físico de la escena tecnológica de la ciudad (S1). Ruta N lidera el **Distrito de "
+            "Innovación** a su alrededor; las fuentes dan un área de 114 ha (S61, S112) a 170 ha (S113), en tres "
+            "barrios del norte con unos 60.000 habitantes (S112)."
+        ),
+    },
+    "spotlight_in_sevilla": {
+        "en": "Entities placed in Sevilla",
+        "es": "Entidades ubicadas en Sevilla",
+    },
+    "spotlight_note": {
+        "en": "Companies whose sources put them in the Ruta N complex are placed in Sevilla (approximate point).",
+        "es": "Las empresas que según sus fuentes están en el complejo Ruta N se ubican en Sevilla (punto aproximado).",
+    },
+    "by_comuna": {"en": "By comuna", "es": "Por comuna"},
+    "by_barrio": {"en": "By barrio", "es": "Por barrio"},
+    "area_note": {
+        "en": "Only entities with a known barrio or comuna count here; staff and funding are sums of reported figures (empty = none reported).",
+        "es": "Aquí solo cuentan las entidades con barrio o comuna conocidos; personal y financiación son sumas de cifras reportadas (vacío = nada reportado).",
+    },
+    "col_code": {"en": "Code", "es": "Código"},
+    "col_area": {"en": "Name", "es": "Nombre"},
+    # jobs & funding page
+    "city_series_title": {
+        "en": "City-level series, by publisher",
+        "es": "Series de ciudad, por fuente",
+    },
+    "city_series_note": {
+        "en": "Each line is one publisher's own count; publishers count differently, so lines are never added up. Missing years are gaps, not zeros. These series are city-wide and ignore the filters.",
+        "es": "Cada línea es la cuenta propia de una fuente; cuentan de forma distinta, así que nunca se suman. Los años sin dato son huecos, no ceros. Estas series son de toda la ciudad y no dependen de los filtros.",
+    },
+    "series_companies_attracted": {
+        "en": "Companies attracted per year",
+        "es": "Empresas atraídas por año",
+    },
+    "series_companies_attracted_axis": {"en": "Companies", "es": "Empresas"},
+    "series_jobs": {"en": "Jobs per year", "es": "Empleos por año"},
+    "series_jobs_axis": {"en": "Jobs", "es": "Empleos"},
+    "series_fdi_usd": {
+        "en": "Foreign direct investment managed (US$)",
+        "es": "Inversión extranjera directa gestionada (US$)",
+    },
+    "series_fdi_usd_axis": {"en": "US$", "es": "US$"},
+    "series_acti_pct_gdp": {
+        "en": "Science, technology & innovation investment (% of GDP)",
+        "es": "Inversión en ciencia, tecnología e innovación (% del PIB)",
+    },
+    "series_acti_pct_gdp_axis": {"en": "% of GDP", "es": "% del PIB"},
+    "multi_year_title": {
+        "en": "Multi-year and cumulative figures",
+        "es": "Cifras plurianuales y acumuladas",
+    },
+    "company_figures_title": {
+        "en": "Companies' reported staff and funding",
+        "es": "Personal y financiación reportados por las empresas",
+    },
+    "company_figures_note": {
+        "en": "For the companies matching the filters. Only reported figures are drawn; ~ means about, > means more than.",
+        "es": "Para las empresas que cumplen los filtros. Solo se dibujan cifras reportadas; ~ es aproximado, > es más de.",
+    },
+    "no_company_figures": {
+        "en": "No company shown reports this figure.",
+        "es": "Ninguna empresa mostrada reporta esta cifra.",
+    },
+    "chart_funding_timeline": {
+        "en": "Funding events over time (US$, log scale)",
+        "es": "Eventos de financiación en el tiempo (US$, escala log.)",
+    },
+    # about page
+    "about_what": {
+        "en": (
+            "**medmap** maps Medellín's tech ecosystem: anchor institutions such as **Ruta N** and the **University of "
+            "Antioquia**, and companies with a sourced presence in the city, with their reported Medellín staff and "
+            "funding. Every fact comes from a cited public source (listed below); what no source states is shown as "
+            "*not reported*, never as zero or a guess."
+        ),
+        "es": (
+            "**medmap** mapea el ecosistema tecnológico de Medellín: instituciones ancla como **Ruta N** y la "
+            "**Universidad de Antioquia**, y empresas con presencia en la ciudad según una fuente, con su personal en "
+            "Medellín y financiación reportados. Cada dato viene de una fuente pública citada (lista abajo); lo que "
+            "ninguna fuente dice aparece como *no reportado*, nunca como cero ni como suposición."
+        ),
+    },
+    "about_method_title": {
+        "en": "How locations are derived",
+        "es": "Cómo se derivan las ubicaciones",
+    },
+    "about_method": {
+        "en": (
+            "- **Exact point**: a source gives the coordinates.\n"
+            "- **Approximate (barrio or comuna)**: a source places the entity in a barrio (e.g. Ruta N in Sevilla) or "
+            "comuna; the marker sits at a representative point inside that polygon and is drawn hollow and dashed.\n"
+            "- **City only / outside**: the source only says *in Medellín*, or the place is outside the municipality: "
+            "no marker; the entity is still listed in tables and counts without a place filter.\n"
+            "- Barrio and comuna of each point come from a spatial join against the official 2014 barrio layer.\n"
+            "- **Not reported** means no source gives the figure. Sectors marked *unverified* are general knowledge, "
+            "not stated by the cited source."
+        ),
+        "es": (
+            "- **Punto exacto**: una fuente da las coordenadas.\n"
+            "- **Aproximada (barrio o comuna)**: una fuente ubica la entidad en un barrio (p. ej. Ruta N en Sevilla) o "
+            "comuna; el marcador se pone en un punto representativo dentro de ese polígono y se dibuja hueco y punteado.\n"
+            "- **Solo ciudad / fuera**: la fuente solo dice *en Medellín*, o el lugar está fuera del municipio: sin "
+            "marcador; la entidad sigue en tablas y conteos sin filtro de lugar.\n"
+            "- El barrio y la comuna de cada punto salen de un cruce espacial con la capa oficial de barrios de 2014.\n"
+            "- **No reportado** significa que ninguna fuente da la cifra. Los sectores marcados *sin verificar* son "
+            "conocimiento general, no los dice la fuente citada."
+        ),
+    },
+    "about_sources_title": {"en": "Sources", "es": "Fuentes"},
+    "col_source_id": {"en": "Id", "es": "Id"},
+    "col_title": {"en": "Source", "es": "Fuente"},
+    "col_date": {"en": "Date", "es": "Fecha"},
+    "col_link": {"en": "Link", "es": "Enlace"},
+    "about_licences_title": {"en": "Licences and attribution", "es": "Licencias y atribución"},
+    "about_licences": {
+        "en": (
+            "- **Barrios, veredas, comunas and corregimientos**: Alcaldía de Medellín – GeoMedellín / MEData "
+            "(official 2014 barrio–vereda layer and the catastral comuna layer), coverage-simplified by medmap. "
+            "The publisher's open-data terms apply; attribution is required (see `geo/SOURCES.md`).\n"
+            "- **Metro stations**: Metro de Medellín / Medellín open data.\n"
+            "- **Base map**: © OpenStreetMap contributors (tiles: openstreetmap.org).\n"
+            "- **Facts about companies, jobs and funding**: the sources listed above, each cited per row.\n"
+            "- **Software**: Streamlit, folium / Leaflet, streamlit-folium, GeoPandas, Plotly, pandera, Babel."
+        ),
+        "es": (
+            "- **Barrios, veredas, comunas y corregimientos**: Alcaldía de Medellín – GeoMedellín / MEData "
+            "(capa oficial de barrios y veredas de 2014 y capa catastral de comunas), simplificadas por medmap "
+            "como cobertura. Aplican los términos de datos abiertos del publicador; se requiere atribución "
+            "(ver `geo/SOURCES.md`).\n"
+            "- **Estaciones del Metro**: Metro de Medellín / datos abiertos de Medellín.\n"
+            "- **Mapa base**: © colaboradores de OpenStreetMap (teselas: openstreetmap.org).\n"
+            "- **Datos de empresas, empleo y financiación**: las fuentes listadas arriba, citadas por fila.\n"
+            "- **Software**: Streamlit, folium / Leaflet, streamlit-folium, GeoPandas, Plotly, pandera, Babel."
+        ),
+    },
+}
+
+
+def t(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:
+    """The catalog text for ``key`` in ``lang``, with ``{placeholders}`` filled."""
+    text = CATALOG[key][lang if lang in LANGS else DEFAULT_LANG]
+    return text.format(**values) if values else text
+
+
+def format_count(value: float | int | None, lang: str) -> str:
+    """A count such as staff: ``1,264`` / ``1.264``; missing -> "not reported"."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return t("not_reported", lang)
+    return format_decimal(value, locale=BABEL_LOCALE[lang])
+
+
+def format_usd(value: float | None, lang: str) -> str:
+    """Money in compact form: ``US$135M`` / ``135 M US$``; missing -> "not reported"."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return t("not_reported", lang)
+    return format_compact_currency(value, "USD", locale=BABEL_LOCALE[lang], fraction_digits=1)
+
+
+def format_cop(value: float | None, lang: str) -> str:
+    """Colombian pesos in compact form."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return t("not_reported", lang)
+    return format_compact_currency(value, "COP", locale=BABEL_LOCALE[lang], fraction_digits=1)

@@ -1,0 +1,436 @@
+"""The few Streamlit pieces the pages share: cached data, the filter state, notices.
+
+This module owns filter state. The sidebar widgets are keyed by their URL
+parameter name and bound to the query string, so a copied link restores the
+view; pages read the state through :func:`view`.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+
+from medmap.assets import install_static_assets
+from medmap.data import DataError, Dataset, Problem, load_dataset
+from medmap.filters import (
+    Filters,
+    barrio_options,
+    dropped_values,
+    filter_entities,
+    largest_raised,
+    latest_staff,
+)
+from medmap.geo import GeoError, load_barrios, load_comunas, load_metro_stations, locate_entities
+from medmap.i18n import DEFAULT_LANG, LANGS, format_count, format_usd, t
+from medmap.paths import data_dir, geo_dir, project_root
+from medmap.schemas import ENTITY_KINDS
+
+# Widget keys double as URL parameter names (bind="query-params").
+LANG_KEY, COMUNA_KEY, BARRIO_KEY, SECTOR_KEY, KIND_KEY = (
+    "lang",
+    "comuna",
+    "barrio",
+    "sector",
+    "kind",
+)
+FILTER_KEYS = (COMUNA_KEY, BARRIO_KEY, SECTOR_KEY, KIND_KEY)
+MAP_KEY = "map"
+NOTICE_KEY = "_link_notice"
+MAX_SHOWN_DROPPED = 8
+
+
+@dataclass(frozen=True)
+class Layers:
+    barrios: gpd.GeoDataFrame
+    comunas: gpd.GeoDataFrame
+    stations: gpd.GeoDataFrame | None
+
+
+@dataclass(frozen=True)
+class View:
+    """What the current page shows: language, filters and the data they select."""
+
+    lang: str
+    filters: Filters
+    data: Dataset
+    layers: Layers
+    located: gpd.GeoDataFrame
+    shown: gpd.GeoDataFrame
+    sector_labels: dict[str, str]
+
+
+@st.cache_resource(show_spinner=False)
+def setup_static_assets() -> str:
+    """Copy Leaflet & co. into static/ once per server process."""
+    return str(install_static_assets(project_root() / "static"))
+
+
+@st.cache_resource(show_spinner=False)
+def get_layers(geo: str) -> Layers:
+    """Geometry, read once per process (read-only, shared by sessions)."""
+    path = Path(geo)
+    return Layers(load_barrios(path), load_comunas(path), load_metro_stations(path))
+
+
+@st.cache_resource(show_spinner=False)
+def get_data(data: str, geo: str) -> tuple[Dataset, gpd.GeoDataFrame]:
+    """The validated dataset and its located entities, once per process."""
+    layers = get_layers(geo)
+    dataset = load_dataset(Path(data), layers.barrios["code"], layers.comunas["code"])
+    return dataset, locate_entities(dataset.entities, layers.barrios, layers.comunas)
+
+
+def load_or_explain() -> tuple[Layers, Dataset, gpd.GeoDataFrame]:
+    """Load everything, or show the problems as a page and stop (the server stays up)."""
+    try:
+        layers = get_layers(str(geo_dir()))
+        dataset, located = get_data(str(data_dir()), str(geo_dir()))
+    except (DataError, GeoError) as err:
+        show_problems(err.problems)
+        st.stop()
+    return layers, dataset, located
+
+
+def show_problems(problems: list[Problem]) -> None:
+    lang = current_lang()
+    st.error(t("data_error_title", lang), icon=":material/error:")
+    st.write(t("data_error_body", lang))
+    st.code("\n".join(str(p) for p in problems), language=None, wrap_lines=True)
+
+
+def require_frame() -> None:
+    """Make sure a page runs inside app.py's frame.
+
+    With a ``pages/`` folder, the first URL opened on a fresh server is run by
+    Streamlit's old auto-discovery: the page alone, without app.py (no sidebar,
+    no filters from the link). Switching that mode off, as ``st.navigation``
+    itself does, and rerunning runs app.py, which then runs this page.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+def current_lang() -> str:
+    lang = st.session_state.get(LANG_KEY, DEFAULT_LANG)
+    return lang if lang in LANGS else DEFAULT_LANG
+
+
+def _requested(key: str) -> list[str]:
+    """Raw values a link asks for, read before the bound widget cleans them."""
+    return [v for v in st.query_params.get_all(key) if v != ""]
+
+
+def _prune_barrios() -> None:
+    """Keep only barrios inside the chosen comunas when the comunas change."""
+    chosen = set(st.session_state.get(COMUNA_KEY, []))
+    if chosen:
+        layers = get_layers(str(geo_dir()))
+        valid = set(barrio_options(layers.barrios, chosen))
+        st.session_state[BARRIO_KEY] = [
+            b for b in st.session_state.get(BARRIO_KEY, []) if b in valid
+        ]
+
+
+def _add_barrio_by_name() -> None:
+    code = st.session_state.get("_find_barrio")
+    if code:
+        current = list(st.session_state.get(BARRIO_KEY, []))
+        if code not in current:
+            st.session_state[BARRIO_KEY] = [*current, code]
+        st.session_state["_find_barrio"] = None
+
+
+def clear_filters() -> None:
+    for key in FILTER_KEYS:
+        st.session_state[key] = []
+
+
+def render_sidebar(layers: Layers, dataset: Dataset) -> None:
+    """The shared sidebar: language, filters, link notice and the shareable link."""
+    barrios = layers.barrios
+    comuna_names = dict(zip(layers.comunas["code"], layers.comunas["name"], strict=True))
+    barrio_names = dict(zip(barrios["code"], barrios["name"], strict=True))
+    sectors = sorted(dataset.sectors["sector"])
+
+    requested = {key: _requested(key) for key in (LANG_KEY, *FILTER_KEYS)}
+    allowed_comunas = sorted(layers.comunas["code"])
+    valid_comunas = [c for c in requested[COMUNA_KEY] if c in allowed_comunas]
+    allowed = {
+        LANG_KEY: LANGS,
+        COMUNA_KEY: allowed_comunas,
+        BARRIO_KEY: barrio_options(barrios, valid_comunas),
+        SECTOR_KEY: sectors,
+        KIND_KEY: ENTITY_KINDS,
+    }
+    dropped = dropped_values(requested, allowed)
+    if dropped and NOTICE_KEY not in st.session_state:
+        st.session_state[NOTICE_KEY] = dropped
+
+    with st.sidebar:
+        lang = st.radio(
+            t("language", DEFAULT_LANG),
+            LANGS,
+            key=LANG_KEY,
+            horizontal=True,
+            bind="query-params",
+        )
+        lang = lang if lang in LANGS else DEFAULT_LANG
+        st.subheader(t("filters", lang))
+        chosen_comunas = st.multiselect(
+            t("filter_comuna", lang),
+            allowed_comunas,
+            placeholder=t("choose", lang),
+            key=COMUNA_KEY,
+            help=t("filter_comuna_help", lang),
+            bind="query-params",
+            on_change=_prune_barrios,
+        )
+        _selected_names(chosen_comunas, comuna_names)
+        options = barrio_options(barrios, chosen_comunas)
+        st.selectbox(
+            t("find_barrio", lang),
+            options,
+            index=None,
+            key="_find_barrio",
+            format_func=lambda code: f"{barrio_names.get(code, code)} ({code})",
+            placeholder=t("find_barrio_placeholder", lang),
+            on_change=_add_barrio_by_name,
+        )
+        chosen_barrios = st.multiselect(
+            t("filter_barrio", lang),
+            options,
+            placeholder=t("choose", lang),
+            key=BARRIO_KEY,
+            help=t("filter_barrio_help", lang),
+            bind="query-params",
+        )
+        _selected_names(chosen_barrios, barrio_names)
+        sector_labels = sector_label_map(dataset, lang)
+        chosen_sectors = st.multiselect(
+            t("filter_sector", lang),
+            sectors,
+            placeholder=t("choose", lang),
+            key=SECTOR_KEY,
+            help=t("filter_sector_help", lang),
+            bind="query-params",
+        )
+        _selected_names(chosen_sectors, sector_labels)
+        st.multiselect(
+            t("filter_kind", lang),
+            ENTITY_KINDS,
+            placeholder=t("choose", lang),
+            key=KIND_KEY,
+            help=t("filter_kind_help", lang),
+            bind="query-params",
+        )
+        st.button(
+            t("clear_filters", lang), on_click=clear_filters, icon=":material/filter_alt_off:"
+        )
+        notice = st.session_state.get(NOTICE_KEY)
+        if notice:
+            st.warning(
+                t("link_dropped", lang, values=_describe_dropped(notice)),
+                icon=":material/link_off:",
+            )
+        st.caption(t("copy_link", lang), help=t("copy_link_help", lang))
+        st.code(share_url(st.context.url or "", current_query()), language=None, wrap_lines=True)
+
+
+def _selected_names(codes: list[str], names: dict[str, str]) -> None:
+    if codes:
+        st.caption(" · ".join(f"`{c}` {_plain(names.get(c, c))}" for c in codes))
+
+
+def _plain(text: str) -> str:
+    """Data text for a markdown caption: no markup characters survive."""
+    return html.escape(text).replace("`", "'").replace("[", "(").replace("]", ")").replace("*", "")
+
+
+def _describe_dropped(dropped: dict[str, list[str]]) -> str:
+    parts = []
+    for param, values in dropped.items():
+        shown = [_plain(v[:40]) for v in values[:MAX_SHOWN_DROPPED]]
+        more = f" (+{len(values) - MAX_SHOWN_DROPPED})" if len(values) > MAX_SHOWN_DROPPED else ""
+        parts.append(f"{param}=" + ", ".join(f"`{v}`" for v in shown) + more)
+    return "; ".join(parts)
+
+
+def sector_label_map(dataset: Dataset, lang: str) -> dict[str, str]:
+    column = "label_es" if lang == "es" else "label_en"
+    return dict(zip(dataset.sectors["sector"], dataset.sectors[column], strict=True))
+
+
+def current_filters() -> Filters:
+    def codes(key: str) -> tuple[str, ...]:
+        return tuple(st.session_state.get(key) or ())
+
+    return Filters(codes(COMUNA_KEY), codes(BARRIO_KEY), codes(SECTOR_KEY), codes(KIND_KEY))
+
+
+def current_query() -> list[tuple[str, str]]:
+    """The query string that reproduces the current view."""
+    query = [(key, code) for key in FILTER_KEYS for code in st.session_state.get(key) or ()]
+    lang = current_lang()
+    if lang != DEFAULT_LANG:
+        query.append((LANG_KEY, lang))
+    return query
+
+
+def share_url(page_url: str, query: list[tuple[str, str]]) -> str:
+    return f"{page_url}?{urlencode(query)}" if query else page_url
+
+
+def view() -> View:
+    """The current view for a page."""
+    require_frame()
+    layers, dataset, located = load_or_explain()
+    filters = current_filters()
+    lang = current_lang()
+    return View(
+        lang=lang,
+        filters=filters,
+        data=dataset,
+        layers=layers,
+        located=located,
+        shown=filter_entities(located, filters),
+        sector_labels=sector_label_map(dataset, lang),
+    )
+
+
+def set_sectors_from_chart(chart_key: str) -> None:
+    """A click on a bar (sector or company) filters by that bar's sector."""
+    selection = st.session_state.get(chart_key)
+    points = (selection or {}).get("selection", {}).get("points", []) if selection else []
+    sectors = [p.get("customdata") for p in points if isinstance(p.get("customdata"), str)]
+    if sectors:
+        st.session_state[SECTOR_KEY] = sorted(set(sectors))
+
+
+def select_barrio_from_map() -> None:
+    """A click on a barrio polygon selects it, through the barrio filter's own key."""
+    state = st.session_state.get(MAP_KEY) or {}
+    feature = state.get("last_active_drawing") or {}
+    code = (feature.get("properties") or {}).get("code")
+    if not isinstance(code, str):
+        return
+    layers = get_layers(str(geo_dir()))
+    if code in set(layers.barrios["code"]):
+        st.session_state[BARRIO_KEY] = [code]
+        st.session_state[COMUNA_KEY] = []
+
+
+def empty_state(lang: str) -> None:
+    st.info(
+        f"**{t('empty_title', lang)}**  \n{t('empty_body', lang)}", icon=":material/search_off:"
+    )
+
+
+def entity_table(shown: pd.DataFrame, view: View) -> pd.DataFrame:
+    """The table rows for the Companies page and CSV download (plain text, no HTML)."""
+    staff = latest_staff(view.data.staff).set_index("entity_id")
+    funding = largest_raised(view.data.funding).set_index("entity_id")
+    urls = dict(zip(view.data.sources["source_id"], view.data.sources["url"], strict=True))
+    lang = view.lang
+    rows = pd.DataFrame(
+        {
+            "name": shown["name"],
+            "kind": shown["kind"].map(lambda k: t(f"kind_{k}", lang)),
+            "sector": shown["sector"].map(
+                lambda s: view.sector_labels.get(s, s) if isinstance(s, str) else ""
+            ),
+            "sector_unverified": shown["sector_unverified"],
+            "barrio": shown["barrio_name"],
+            "comuna": shown["comuna_name"],
+            "location_precision": shown["location_precision"].map(
+                lambda p: t(f"precision_{p}", lang)
+            ),
+            "staff": shown["entity_id"].map(staff["staff"]).astype("Int64"),
+            "funding_usd": shown["entity_id"].map(funding["amount_usd"]),
+            "status": shown["status"].map(lambda s: t(f"status_{s}", lang)),
+            "sources": shown["sources"],
+            "source_links": shown["sources"].map(
+                lambda ids: [urls.get(i) for i in str(ids).split(";") if urls.get(i)]
+            ),
+        }
+    )
+    return rows.reset_index(drop=True)
+
+
+def figure_labels(view: View) -> tuple[dict[str, str], dict[str, str]]:
+    """Display text of each entity's latest staff and largest funding, with qualifiers."""
+    lang = view.lang
+    staff = latest_staff(view.data.staff)
+    funding = largest_raised(view.data.funding)
+    return (
+        {
+            r.entity_id: qualified(format_count(r.staff, lang), r.qualifier, lang, r.as_of)
+            for r in staff.itertuples()
+        },
+        {
+            r.entity_id: qualified(format_usd(r.amount_usd, lang), r.qualifier, lang, r.date)
+            for r in funding.itertuples()
+        },
+    )
+
+
+def qualified(text: str, qualifier: str, lang: str, date: object = None) -> str:
+    prefix = t(f"qualifier_{qualifier}", lang)
+    when = f" ({date})" if isinstance(date, str) and date else ""
+    return f"{prefix} {text}{when}".strip()
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """Cells that a spreadsheet would run as formulas are prefixed with an apostrophe."""
+    out = df.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(
+                lambda v: f"'{v}" if isinstance(v, str) and v.startswith(_FORMULA_START) else v
+            )
+    return out
+
+
+def company_chart_inputs(view: View) -> list[tuple[str, pd.DataFrame, str, str, str, bool]]:
+    """Rows for the staff and funding bar charts of the companies shown, with a caption of gaps."""
+    lang = view.lang
+    companies = view.shown[view.shown["kind"] == "company"][["entity_id", "name", "sector"]]
+    staff = latest_staff(view.data.staff).rename(columns={"as_of": "date"})
+    funding = largest_raised(view.data.funding)
+    staff_rows = companies.merge(staff, on="entity_id")
+    funding_rows = companies.merge(funding, on="entity_id")
+    missing = len(companies) - len(set(staff_rows["entity_id"]) | set(funding_rows["entity_id"]))
+    if missing and len(companies):
+        st.caption(t("no_figures", lang, n=missing))
+    return [
+        ("staff_chart", staff_rows, "staff", t("chart_staff", lang), t("axis_staff", lang), False),
+        (
+            "funding_chart",
+            funding_rows,
+            "amount_usd",
+            t("chart_funding", lang),
+            t("axis_funding", lang),
+            True,
+        ),
+    ]
+
+
+def area_columns(lang: str) -> dict:
+    """Column labels for the per-area tables."""
+    return {
+        "code": t("col_code", lang),
+        "name": t("col_area", lang),
+        "entities": st.column_config.NumberColumn(t("metric_entities", lang)),
+        "staff": st.column_config.NumberColumn(t("metric_staff", lang), format="localized"),
+        "funding": st.column_config.NumberColumn(t("metric_funding", lang), format="dollar"),
+    }
