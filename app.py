@@ -10,6 +10,7 @@ st.set_page_config(
     page_icon=":material/hub:",
     layout="wide",
 )
+ui.require_frame()  # before any widget: the first run of a fresh server must not be a pages/ run
 ui.setup_static_assets()
 layers, dataset, _ = ui.load_or_explain()
 ui.render_sidebar(layers, dataset)

@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -44,12 +45,16 @@ class Server:
         return int(line.split()[1]) / 1024
 
 
-def start_server(app: Path = ROOT / "app.py", env: dict[str, str] | None = None) -> Server:
+def start_server(
+    app: Path = ROOT / "app.py",
+    env: dict[str, str] | None = None,
+    python: Path | str = sys.executable,
+) -> Server:
     """Start ``streamlit run`` on a free loopback port and wait until it is healthy."""
     port = free_port()
     process = subprocess.Popen(
         [
-            sys.executable,
+            str(python),
             "-m",
             "streamlit",
             "run",
@@ -66,13 +71,15 @@ def start_server(app: Path = ROOT / "app.py", env: dict[str, str] | None = None)
         cwd=app.parent,
         env={**os.environ, **(env or {})},
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        # A file, not a pipe: a chatty server must never block on a full pipe.
+        stderr=(log := tempfile.TemporaryFile()),  # noqa: SIM115 (lives as long as the server)
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited: {process.stderr.read().decode()[-2000:]}")
+            log.seek(0)
+            raise RuntimeError(f"streamlit exited: {log.read().decode()[-2000:]}")
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
                 if response.status == 200:

@@ -7,7 +7,7 @@ view; pages read the state through :func:`view`.
 
 from __future__ import annotations
 
-import html
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
@@ -106,12 +106,13 @@ def show_problems(problems: list[Problem]) -> None:
 
 
 def require_frame() -> None:
-    """Make sure a page runs inside app.py's frame.
+    """Make sure every run goes through app.py's frame and ``st.navigation``.
 
-    With a ``pages/`` folder, the first URL opened on a fresh server is run by
-    Streamlit's old auto-discovery: the page alone, without app.py (no sidebar,
-    no filters from the link). Switching that mode off, as ``st.navigation``
-    itself does, and rerunning runs app.py, which then runs this page.
+    With a ``pages/`` folder, the first run of a fresh server uses Streamlit's
+    old auto-discovery: a page URL runs the page alone, without app.py (no
+    sidebar, no filters from the link), and even app.py gets other widget ids
+    than in later runs, so a first interaction would be lost. Switching that
+    mode off, as ``st.navigation`` itself does, and rerunning fixes both.
     """
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
@@ -246,20 +247,28 @@ def render_sidebar(layers: Layers, dataset: Dataset) -> None:
 
 def _selected_names(codes: list[str], names: dict[str, str]) -> None:
     if codes:
-        st.caption(" · ".join(f"`{c}` {_plain(names.get(c, c))}" for c in codes))
+        st.caption(" · ".join(f"`{_code(c)}` {_plain(names.get(c, c))}" for c in codes))
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
 
 
 def _plain(text: str) -> str:
-    """Data text for a markdown caption: no markup characters survive."""
-    return html.escape(text).replace("`", "'").replace("[", "(").replace("]", ")").replace("*", "")
+    """Data text for a markdown caption: every markup character is backslash-escaped."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def _code(text: str) -> str:
+    """Data text inside an inline code span (rendered literally; only backticks would end it)."""
+    return text.replace("`", "'")
 
 
 def _describe_dropped(dropped: dict[str, list[str]]) -> str:
     parts = []
     for param, values in dropped.items():
-        shown = [_plain(v[:40]) for v in values[:MAX_SHOWN_DROPPED]]
+        shown = [_code(v[:40]) for v in values[:MAX_SHOWN_DROPPED]]
         more = f" (+{len(values) - MAX_SHOWN_DROPPED})" if len(values) > MAX_SHOWN_DROPPED else ""
-        parts.append(f"{param}=" + ", ".join(f"`{v}`" for v in shown) + more)
+        parts.append(f"{_plain(param)}=" + ", ".join(f"`{v}`" for v in shown) + more)
     return "; ".join(parts)
 
 
@@ -314,15 +323,21 @@ def set_sectors_from_chart(chart_key: str) -> None:
         st.session_state[SECTOR_KEY] = sorted(set(sectors))
 
 
+def clicked_barrio(map_state: object, barrio_codes: set[str]) -> str | None:
+    """The barrio code of the polygon a user clicked, from st_folium's returned state."""
+    if not isinstance(map_state, dict):
+        return None
+    feature = map_state.get("last_active_drawing")
+    properties = feature.get("properties") if isinstance(feature, dict) else None
+    code = properties.get("code") if isinstance(properties, dict) else None
+    return code if isinstance(code, str) and code in barrio_codes else None
+
+
 def select_barrio_from_map() -> None:
     """A click on a barrio polygon selects it, through the barrio filter's own key."""
-    state = st.session_state.get(MAP_KEY) or {}
-    feature = state.get("last_active_drawing") or {}
-    code = (feature.get("properties") or {}).get("code")
-    if not isinstance(code, str):
-        return
     layers = get_layers(str(geo_dir()))
-    if code in set(layers.barrios["code"]):
+    code = clicked_barrio(st.session_state.get(MAP_KEY), set(layers.barrios["code"]))
+    if code:
         st.session_state[BARRIO_KEY] = [code]
         st.session_state[COMUNA_KEY] = []
 

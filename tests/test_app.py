@@ -1,0 +1,187 @@
+"""AppTest: every page runs, filters drive KPIs and tables, links restore and sanitise."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from medmap.data import load_dataset
+from medmap.filters import Filters, compute_kpis, filter_entities
+from medmap.geo import load_barrios, load_comunas, locate_entities
+from medmap.search import search_entities
+from medmap.ui import clicked_barrio
+from tests.conftest import ROOT
+
+APP = str(ROOT / "app.py")
+PAGES = [
+    "pages/map.py",
+    "pages/companies.py",
+    "pages/neighbourhoods.py",
+    "pages/jobs_funding.py",
+    "pages/about.py",
+]
+BARRIOS = load_barrios(ROOT / "geo")
+COMUNAS = load_comunas(ROOT / "geo")
+DATASET = load_dataset(ROOT / "data", BARRIOS["code"], COMUNAS["code"])
+LOCATED = locate_entities(DATASET.entities, BARRIOS, COMUNAS)
+
+
+def app(**params: str | list[str]) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def expected_companies(filters: Filters) -> int:
+    return compute_kpis(filter_entities(LOCATED, filters), DATASET.staff, DATASET.funding).companies
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_every_page_runs_in_both_languages(page, lang):
+    at = app(lang=lang)
+    at.switch_page(page).run()
+    assert not at.exception
+    assert at.radio(key="lang").value == lang
+    title = at.title[0].value
+    assert ("Medellín tech ecosystem" in title) == (lang == "en")
+
+
+def test_map_page_kpis_match_the_data():
+    at = app()
+    assert not at.exception
+    assert metric(at, "Companies shown") == str(expected_companies(Filters()))
+    institutions = (LOCATED["kind"] == "institution").sum()
+    assert metric(at, "Institutions") == str(institutions)
+
+
+def test_sector_filter_drives_the_kpis():
+    at = app()
+    sector = "software-services"
+    at.multiselect(key="sector").set_value([sector]).run()
+    expected = expected_companies(Filters(sectors=(sector,)))
+    assert expected != expected_companies(Filters())
+    assert metric(at, "Companies shown") == str(expected)
+
+
+def test_kind_filter_institutions_only():
+    at = app()
+    at.multiselect(key="kind").set_value(["institution"]).run()
+    assert metric(at, "Companies shown") == "0"
+    assert metric(at, "Institutions") == str((LOCATED["kind"] == "institution").sum())
+
+
+def test_shared_link_restores_barrio_and_language():
+    at = app(barrio="0407", lang="es")
+    assert at.multiselect(key="barrio").value == ["0407"]
+    assert metric(at, "Empresas mostradas") == str(expected_companies(Filters(barrios=("0407",))))
+    assert any("Sevilla" in c.value for c in at.sidebar.caption)
+
+
+def test_comuna_narrows_barrio_options():
+    at = app(comuna="14")
+    options = at.multiselect(key="barrio").options
+    assert options and all(code.startswith("14") for code in options)
+
+
+def test_invalid_link_values_are_dropped_with_a_notice():
+    at = app(
+        barrio="9999", sector=["<script>alert(1)</script>", "fintech"], lang="xx", kind="robot"
+    )
+    assert not at.exception
+    notice = " ".join(w.value for w in at.warning)
+    assert "9999" in notice and "robot" in notice and "alert(1)" in notice
+    assert at.multiselect(key="sector").value == ["fintech"]
+    assert at.multiselect(key="barrio").value == []
+    assert at.radio(key="lang").value == "en"
+
+
+def test_barrio_outside_the_chosen_comuna_is_dropped():
+    at = app(comuna="14", barrio="0407")
+    assert at.multiselect(key="barrio").value == []
+    assert "0407" in " ".join(w.value for w in at.warning)
+
+
+def test_map_click_selects_the_barrio_through_the_filter_key():
+    codes = set(BARRIOS["code"])
+    click = {
+        "last_active_drawing": {
+            "type": "Feature",
+            "properties": {"code": "0407", "name": "Sevilla"},
+        }
+    }
+    assert clicked_barrio(click, codes) == "0407"
+    assert clicked_barrio({"last_active_drawing": {"properties": {}}}, codes) is None
+    assert clicked_barrio({"last_active_drawing": {"properties": {"code": "x"}}}, codes) is None
+    assert clicked_barrio(None, codes) is None
+    # What the click callback writes is the barrio filter's own state: the app then shows Sevilla.
+    at = app()
+    at.session_state["barrio"] = [clicked_barrio(click, codes)]
+    at.run()
+    assert at.multiselect(key="barrio").value == ["0407"]
+    assert metric(at, "Companies shown") == str(expected_companies(Filters(barrios=("0407",))))
+
+
+def test_clear_filters_button():
+    at = app(sector="ai", kind="company")
+    at.button[0].click().run()
+    assert at.multiselect(key="sector").value == []
+    assert metric(at, "Companies shown") == str(expected_companies(Filters()))
+
+
+def test_empty_result_shows_a_helpful_state():
+    at = app(barrio="5001")  # a rural vereda with no entity
+    assert metric(at, "Companies shown") == "0"
+    assert any("Nothing matches" in i.value for i in at.info)
+
+
+def test_companies_page_search_and_download_match_the_table():
+    at = app(sector="ai")
+    at.switch_page("pages/companies.py").run()
+    table = at.dataframe[0].value
+    expected = filter_entities(LOCATED, Filters(sectors=("ai",)))
+    assert sorted(table["name"]) == sorted(expected["name"])
+    at.text_input(key="q").input("fund").run()
+    table = at.dataframe[0].value
+    searched = search_entities(expected, "fund")
+    assert 0 < len(table) < len(expected)
+    assert list(table["name"]) == list(searched["name"])
+
+
+def test_neighbourhoods_page_spotlights_sevilla():
+    at = app()
+    at.switch_page("pages/neighbourhoods.py").run()
+    assert not at.exception
+    labels = [e.label for e in at.expander]
+    assert any(label.startswith("Ruta N") for label in labels)
+    assert any(label.startswith("Universidad de Antioquia") for label in labels)
+
+
+def test_about_page_lists_every_source():
+    at = app()
+    at.switch_page("pages/about.py").run()
+    table = at.dataframe[0].value
+    assert set(table["source_id"]) == set(DATASET.sources["source_id"])
+    links = table["link"].dropna()
+    assert all(link.startswith(("https://", "http://")) for link in links)
+
+
+def test_invalid_data_dir_shows_the_problems_and_no_traceback(tmp_path, monkeypatch):
+    bad = tmp_path / "data"
+    bad.mkdir()
+    for f in (ROOT / "data").glob("*.csv"):
+        (bad / f.name).write_bytes(f.read_bytes())
+    staff = pd.read_csv(bad / "staff.csv", dtype=str, keep_default_na=False)
+    staff.loc[0, "staff"] = "lots"
+    staff.to_csv(bad / "staff.csv", index=False)
+    monkeypatch.setenv("MEDMAP_DATA_DIR", str(bad))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert "The data could not be loaded" in at.error[0].value
+    assert "staff.csv:2:staff: 'lots' is not a whole number" in at.code[0].value

@@ -1,0 +1,119 @@
+"""Map building: escaping, local assets, Sevilla, markers."""
+
+from __future__ import annotations
+
+import re
+
+from medmap.assets import STATIC_URL, install_static_assets
+from medmap.data import load_dataset
+from medmap.filters import Filters, filter_entities, per_area
+from medmap.geo import load_barrios, load_comunas, load_metro_stations, locate_entities
+from medmap.maps import (
+    APPROX_CLASS,
+    COMPANY_CLASS,
+    SEVILLA_CLASS,
+    build_map,
+    class_breaks,
+    color_for,
+    escape,
+    safe_url,
+    sources_links,
+)
+from tests.conftest import ROOT
+
+BARRIOS = load_barrios(ROOT / "geo")
+COMUNAS = load_comunas(ROOT / "geo")
+DATASET = load_dataset(ROOT / "data", BARRIOS["code"], COMUNAS["code"])
+LOCATED = locate_entities(DATASET.entities, BARRIOS, COMUNAS)
+
+
+def render(entities=LOCATED, lang="en", metric="entities", selected=()):
+    m = build_map(
+        barrios=BARRIOS,
+        comunas=COMUNAS,
+        stations=load_metro_stations(ROOT / "geo"),
+        entities=entities,
+        sources=DATASET.sources,
+        sector_labels={},
+        staff_labels={},
+        funding_labels={},
+        barrio_values=per_area(entities, DATASET.staff, DATASET.funding)[metric],
+        metric=metric,
+        lang=lang,
+        selected_barrios=selected,
+    )
+    return m, m.get_root().render()
+
+
+def test_escape_neutralises_html_and_js_template_literals():
+    hostile = "<img src=x onerror=alert(1)>`${alert(2)}`\\"
+    out = escape(hostile)
+    assert "<" not in out and "`" not in out and "${" not in out and "\\" not in out
+    assert escape(None) == ""
+
+
+def test_only_http_urls_become_links():
+    assert safe_url("https://example.org") == "https://example.org"
+    assert safe_url("javascript:alert(1)") is None
+    assert safe_url(None) is None
+    import pandas as pd
+
+    sources = pd.DataFrame(
+        {"source_id": ["X1", "X2"], "url": ["javascript:alert(1)", "https://a.org/?q=<b>"]}
+    )
+    links = sources_links("X1;X2", sources)
+    assert links.count("href") == 1
+    assert 'href="https://a.org/?q=&lt;b&gt;"' in links
+
+
+def test_map_links_no_third_party_script_or_stylesheet():
+    m, html = render()
+    scripts = re.findall(r'<script[^>]+src="([^"]+)"', html)
+    styles = re.findall(r'<link[^>]+href="([^"]+)"', html)
+    assert scripts and all(s.startswith(STATIC_URL) for s in scripts), scripts
+    assert all(s.startswith(STATIC_URL) for s in styles), styles
+    assert any(s.endswith("jquery.min.js") for s in scripts)
+
+
+def test_static_assets_are_installed(tmp_path):
+    target = install_static_assets(tmp_path)
+    for name in ("leaflet.js", "leaflet.css", "jquery.min.js", "leaflet.markercluster.js"):
+        assert (target / name).stat().st_size > 1000
+
+
+def test_sevilla_is_highlighted_once_and_labelled():
+    _, html = render()
+    assert html.count(f'"className": "{SEVILLA_CLASS}"') == 1
+    assert "Sevilla \\u00b7 Ruta N" in html or "Sevilla · Ruta N" in html
+
+
+def test_company_markers_follow_the_filter_and_mark_approximate_points():
+    _, all_html = render()
+    ai = filter_entities(LOCATED, Filters(sectors=("software-services",)))
+    _, ai_html = render(ai)
+    assert all_html.count(COMPANY_CLASS) > ai_html.count(COMPANY_CLASS) > 0
+    assert APPROX_CLASS in all_html
+
+
+def test_hostile_names_are_escaped_in_the_map():
+    hostile = LOCATED.copy()
+    index = hostile.index[hostile["entity_id"] == "ruta-n"][0]
+    hostile.loc[index, "name"] = "<script>alert('x')</script>`${alert(1)}`"
+    _, html = render(hostile)
+    assert "<script>alert('x')</script>" not in html
+    assert "${alert(1)}" not in html
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
+
+
+def test_spanish_map_labels():
+    _, html = render(lang="es")
+    assert "Oficinas de empresas" in html and "Estaciones del Metro" in html
+
+
+def test_class_breaks_are_whole_numbers_and_colours_grow():
+    import pandas as pd
+
+    breaks = class_breaks(pd.Series([1, 1, 2, 3, 10]))
+    assert breaks == sorted(set(breaks)) and all(b == int(b) for b in breaks)
+    assert color_for(0, breaks) != color_for(10, breaks)
+    assert color_for(None, breaks) == color_for(0, breaks)
