@@ -7,7 +7,7 @@ from medmap import ui
 from medmap.charts import company_values_chart, sector_chart
 from medmap.filters import compute_kpis, per_area
 from medmap.i18n import format_count, format_usd, t
-from medmap.maps import MAP_METRICS, build_map, sector_colors
+from medmap.maps import MAP_METRICS, MAX_INDIVIDUAL_MARKERS, build_map, sector_colors
 
 view = ui.view()
 lang, data = view.lang, view.data
@@ -79,6 +79,9 @@ with map_col:
         st.info(
             t("layer_missing", lang, layer=t("layer_metro", lang)), icon=":material/layers_clear:"
         )
+    located_companies = int((view.shown.geometry.notna() & (view.shown["kind"] == "company")).sum())
+    if located_companies > MAX_INDIVIDUAL_MARKERS:
+        st.caption(t("aggregated_note", lang, n=format_count(located_companies, lang)))
     unplaced = int(view.shown.geometry.isna().sum())
     if unplaced:
         st.caption(t("no_point", lang, n=unplaced))

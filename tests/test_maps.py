@@ -117,3 +117,37 @@ def test_class_breaks_are_whole_numbers_and_colours_grow():
     assert breaks == sorted(set(breaks)) and all(b == int(b) for b in breaks)
     assert color_for(0, breaks) != color_for(10, breaks)
     assert color_for(None, breaks) == color_for(0, breaks)
+
+
+def test_many_offices_are_counted_per_area_and_the_counts_add_up():
+    import numpy as np
+    import pandas as pd
+
+    from medmap.maps import AGGREGATE_CLASS, MAX_INDIVIDUAL_MARKERS, aggregate_by_area
+
+    n = MAX_INDIVIDUAL_MARKERS * 3
+    points = BARRIOS.sample_points(
+        size=n // len(BARRIOS) + 1, rng=np.random.default_rng(7)
+    ).explode()
+    points = points.iloc[:n]
+    synthetic = pd.DataFrame(
+        {
+            "entity_id": [f"synthetic-{i}" for i in range(n)],
+            "name": "Synthetic office",
+            "kind": "company",
+            "sector": "ai",
+            "sector_unverified": False,
+            "status": "active",
+            "location_precision": "coordinates",
+            "location_code": None,
+            "lat": points.y.to_numpy(),
+            "lon": points.x.to_numpy(),
+            "sources": "S1",
+        }
+    )
+    located = locate_entities(synthetic, BARRIOS, COMUNAS)
+    aggregates = aggregate_by_area(located, BARRIOS, COMUNAS)
+    assert aggregates["count"].sum() == n
+    _, html = render(located)
+    assert html.count(AGGREGATE_CLASS) == len(aggregates)
+    assert COMPANY_CLASS not in html

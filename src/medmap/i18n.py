@@ -118,6 +118,14 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "en": "{n} of the entities shown have no map point: the sources place them only in Medellín or outside it.",
         "es": "{n} de las entidades mostradas no tienen punto en el mapa: las fuentes solo las ubican en Medellín o fuera de ella.",
     },
+    "area_count": {
+        "en": "{n} company offices in {area}",
+        "es": "{n} oficinas de empresas en {area}",
+    },
+    "aggregated_note": {
+        "en": "{n} offices are located: company markers are counted per barrio (hover a circle for its count).",
+        "es": "Hay {n} oficinas ubicadas: los marcadores de empresas se cuentan por barrio (pase el cursor sobre un círculo).",
+    },
     "layer_barrios": {"en": "Barrios", "es": "Barrios"},
     "layer_comunas": {"en": "Comuna borders", "es": "Límites de comunas"},
     "layer_institutions": {"en": "Institutions", "es": "Instituciones"},

@@ -27,6 +27,9 @@ SEVILLA_CLASS: Final = "medmap-sevilla"
 COMPANY_CLASS: Final = "medmap-company"
 INSTITUTION_CLASS: Final = "medmap-institution"
 APPROX_CLASS: Final = "medmap-approx"
+AGGREGATE_CLASS: Final = "medmap-area-count"
+# Beyond this many located offices, markers are counted per area on the server.
+MAX_INDIVIDUAL_MARKERS: Final = 500
 MEDELLIN_CENTER: Final = (6.2518, -75.5736)
 MAP_METRICS: Final = ("entities", "staff", "funding")
 
@@ -216,6 +219,53 @@ def sources_links(source_ids: str, sources: pd.DataFrame) -> str:
     return ", ".join(parts)
 
 
+def aggregate_by_area(
+    companies: pd.DataFrame, barrios: gpd.GeoDataFrame, comunas: gpd.GeoDataFrame
+) -> pd.DataFrame:
+    """Offices counted per barrio (or per comuna when only that is known), at the area's point.
+
+    Every located office is in exactly one group, so the counts add up to the total.
+    """
+    by_barrio = companies[companies["barrio_code"].notna()]
+    by_comuna = companies[companies["barrio_code"].isna()]
+    groups = []
+    for rows, column, areas in (
+        (by_barrio, "barrio_code", barrios),
+        (by_comuna, "comuna_code", comunas),
+    ):
+        if rows.empty:
+            continue
+        counts = rows.groupby(column).size().rename("count")
+        shapes = areas.set_index("code").loc[counts.index]
+        points = shapes.geometry.representative_point()
+        groups.append(
+            pd.DataFrame(
+                {"name": shapes["name"], "count": counts, "lat": points.y, "lon": points.x}
+            ).rename_axis("code")
+        )
+    if not groups:
+        return pd.DataFrame(columns=["name", "count", "lat", "lon"])
+    return pd.concat(groups).reset_index()
+
+
+def add_area_counts(
+    layer: folium.plugins.MarkerCluster, aggregates: pd.DataFrame, lang: str
+) -> None:
+    for row in aggregates.itertuples():
+        label = t("area_count", lang, n=format_count(row.count, lang), area=row.name)
+        folium.CircleMarker(
+            (row.lat, row.lon),
+            radius=min(4 + math.sqrt(row.count) / 2, 30),
+            color="#444",
+            weight=1,
+            fill=True,
+            fill_color="#e4572e",
+            fill_opacity=0.7,
+            class_name=AGGREGATE_CLASS,
+            tooltip=folium.Tooltip(escape(label)),
+        ).add_to(layer)
+
+
 def use_local_assets(m: folium.Map) -> folium.Map:
     """Point every script and stylesheet folium would link at our own static files."""
 
@@ -325,6 +375,12 @@ def build_map(
 
     colors = dict(colors or sector_colors(entities["sector"].dropna()))
     located = entities[entities.geometry.notna()]
+    company_points = located["kind"] == "company"
+    aggregated = int(company_points.sum()) > MAX_INDIVIDUAL_MARKERS
+    if aggregated:
+        # Too many offices to draw one by one: one counted marker per area, drawn below.
+        aggregates = aggregate_by_area(located[company_points], barrios, comunas)
+        located = located[~company_points]
     institutions = folium.FeatureGroup(name=t("layer_institutions", lang))
     companies_group = folium.FeatureGroup(name=t("layer_companies", lang))
     cluster = folium.plugins.MarkerCluster(
@@ -377,6 +433,8 @@ def build_map(
                 tooltip=folium.Tooltip(tooltip),
                 popup=folium.Popup(popup, max_width=340),
             ).add_to(cluster)
+    if aggregated:
+        add_area_counts(cluster, aggregates, lang)
     institutions.add_to(m)
     companies_group.add_to(m)
 
