@@ -16,23 +16,10 @@ from pathlib import Path
 import pandas as pd
 import pandera.errors
 
+from medmap.problems import TEMPLATES, Problem
 from medmap.schemas import BOOL_COLUMNS, SCHEMAS
 
 HEADER_LINE = 1
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One thing wrong with a data file, located as precisely as known."""
-
-    file: str
-    row: int  # line number in the file; 0 when the whole file is concerned
-    column: str
-    message: str
-    value: str = ""
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.row}:{self.column}: {self.message}"
 
 
 class DataError(Exception):
@@ -68,23 +55,21 @@ def parse_csv_text(name: str, raw: bytes) -> tuple[pd.DataFrame | None, list[Pro
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
-        return None, [
-            Problem(name, line, "", f"unreadable encoding: not UTF-8 (byte 0x{raw[err.start]:02x})")
-        ]
+        return None, [Problem(name, line, "", "encoding", details=f"0x{raw[err.start]:02x}")]
     if not text.strip():
-        return None, [Problem(name, 0, "", "file is empty")]
+        return None, [Problem(name, 0, "", "empty_file")]
     try:
         rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as err:
-        return None, [Problem(name, 0, "", f"not a readable CSV file: {err}")]
+        return None, [Problem(name, 0, "", "csv_unreadable", details=str(err))]
     header, body = rows[0], rows[1:]
     problems = [
-        Problem(name, HEADER_LINE, col, "duplicate column")
+        Problem(name, HEADER_LINE, col, "duplicate_column")
         for i, col in enumerate(header)
         if col in header[:i]
     ]
     problems += [
-        Problem(name, i + HEADER_LINE + 1, "", f"has {len(r)} fields, the header has {len(header)}")
+        Problem(name, i + HEADER_LINE + 1, "", "field_count", str(len(r)), str(len(header)))
         for i, r in enumerate(body)
         if len(r) != len(header) and any(r)
     ]
@@ -95,21 +80,22 @@ def parse_csv_text(name: str, raw: bytes) -> tuple[pd.DataFrame | None, list[Pro
     return df.replace("", pd.NA), []
 
 
-def _describe_failure(check: str, value: str) -> str:
+def _failure_code(check: str) -> tuple[str, str]:
+    """Problem code and details for a pandera failure (our checks carry ``code|details``)."""
     if check == "column_in_dataframe":
-        return "missing column"
+        return "missing_column", ""
     if check == "column_in_schema":
-        return "unexpected column"
+        return "unexpected_column", ""
     if check == "not_nullable":
-        return "required value is empty"
+        return "required", ""
     if check == "field_uniqueness":
-        return f"duplicate value '{value}'"
+        return "duplicate", ""
     if check.startswith("coerce_dtype"):
-        kind = "a whole number" if "Int" in check else "a number"
-        return f"'{value}' is not {kind}"
+        return ("not_integer" if "Int" in check else "not_number"), ""
     if check.startswith("dtype("):
-        return f"wrong type {value}"
-    return f"{check}: '{value}'" if value else check
+        return "wrong_type", ""
+    code, _, details = check.partition("|")
+    return (code, details) if code in TEMPLATES else ("check_failed", check)
 
 
 def validate_frame(name: str, df: pd.DataFrame) -> tuple[pd.DataFrame | None, list[Problem]]:
@@ -123,12 +109,13 @@ def validate_frame(name: str, df: pd.DataFrame) -> tuple[pd.DataFrame | None, li
             check = str(case["check"])
             value = "" if pd.isna(case["failure_case"]) else str(case["failure_case"])
             index = case["index"]
+            code, details = _failure_code(check)
             if check in ("column_in_dataframe", "column_in_schema"):
-                problems.append(Problem(name, HEADER_LINE, value, _describe_failure(check, value)))
+                problems.append(Problem(name, HEADER_LINE, value, code))
                 continue
             row = 0 if index is None or pd.isna(index) else _line_of(index)
             column = "" if pd.isna(case["column"]) else str(case["column"])
-            problems.append(Problem(name, row, column, _describe_failure(check, value), value))
+            problems.append(Problem(name, row, column, code, value, details))
         return None, problems
     for column in BOOL_COLUMNS.get(name, ()):
         typed[column] = typed[column].eq("true").astype(bool)
@@ -141,7 +128,7 @@ def validate_frame(name: str, df: pd.DataFrame) -> tuple[pd.DataFrame | None, li
 
 
 def _unknown_refs(
-    name: str, df: pd.DataFrame, column: str, known: Iterable[str], what: str, split: bool = False
+    name: str, df: pd.DataFrame, column: str, known: Iterable[str], code: str, split: bool = False
 ) -> list[Problem]:
     known = set(known)
     problems = []
@@ -150,50 +137,54 @@ def _unknown_refs(
             continue
         for ref in str(cell).split(";") if split else [str(cell)]:
             if ref not in known:
-                problems.append(
-                    Problem(name, _line_of(index), column, f"unknown {what} '{ref}'", ref)
-                )
+                problems.append(Problem(name, _line_of(index), column, code, ref))
     return problems
 
 
-def _location_problems(entities: pd.DataFrame) -> list[Problem]:
+def location_problems(entities: pd.DataFrame, file: str = "entities.csv") -> list[Problem]:
     """A point is given only with 'coordinates'; a code only with 'barrio'/'comuna'."""
     problems = []
     for index, row in entities.iterrows():
         line, precision = _line_of(index), row["location_precision"]
-        has_point = pd.notna(row["lat"]) or pd.notna(row["lon"])
         if precision == "coordinates":
-            for column in ("lat", "lon", "location_source"):
-                if pd.isna(row[column]):
-                    problems.append(
-                        Problem(
-                            "entities.csv", line, column, "required when precision is coordinates"
-                        )
-                    )
-        elif has_point:
-            problems.append(
-                Problem(
-                    "entities.csv",
-                    line,
-                    "lat" if pd.notna(row["lat"]) else "lon",
-                    f"coordinates given but precision is '{precision}'",
-                )
-            )
-        if precision in ("barrio", "comuna") and pd.isna(row["location_code"]):
-            problems.append(
-                Problem(
-                    "entities.csv", line, "location_code", f"required when precision is {precision}"
-                )
-            )
-        if precision not in ("barrio", "comuna") and pd.notna(row["location_code"]):
-            problems.append(
-                Problem(
-                    "entities.csv",
-                    line,
-                    "location_code",
-                    f"not used when precision is '{precision}'",
-                )
-            )
+            problems += [
+                Problem(file, line, column, "coordinates_required")
+                for column in ("lat", "lon", "location_source")
+                if pd.isna(row[column])
+            ]
+        elif pd.notna(row["lat"]) or pd.notna(row["lon"]):
+            column = "lat" if pd.notna(row["lat"]) else "lon"
+            problems.append(Problem(file, line, column, "coordinates_not_allowed", precision))
+        has_code = pd.notna(row["location_code"])
+        if precision in ("barrio", "comuna") and not has_code:
+            problems.append(Problem(file, line, "location_code", "code_required", precision))
+        if precision not in ("barrio", "comuna") and has_code:
+            problems.append(Problem(file, line, "location_code", "code_not_used", precision))
+    return problems
+
+
+def entity_problems(
+    entities: pd.DataFrame,
+    sectors: Iterable[str],
+    sources: Iterable[str] | None,
+    barrio_codes: Iterable[str] = (),
+    comuna_codes: Iterable[str] = (),
+    file: str = "entities.csv",
+) -> list[Problem]:
+    """Checks of entity rows against the other files and the geometry.
+
+    ``sources=None`` skips the source-id check (an uploaded file may cite its own sources).
+    """
+    problems = _unknown_refs(file, entities, "sector", sectors, "unknown_sector")
+    if sources is not None:
+        problems += _unknown_refs(file, entities, "sources", sources, "unknown_source", split=True)
+        problems += _unknown_refs(file, entities, "location_source", sources, "unknown_source")
+    problems += location_problems(entities, file)
+    for precision, codes in (("barrio", barrio_codes), ("comuna", comuna_codes)):
+        codes = set(codes)
+        if codes:
+            subset = entities[entities["location_precision"] == precision]
+            problems += _unknown_refs(file, subset, "location_code", codes, f"unknown_{precision}")
     return problems
 
 
@@ -205,30 +196,18 @@ def cross_check(
     """Checks between files: every referenced id must exist."""
     sources = tables["sources.csv"]["source_id"]
     entities = tables["entities.csv"]
-    entity_ids = entities["entity_id"]
-    problems = _unknown_refs(
-        "entities.csv", entities, "sector", tables["sectors.csv"]["sector"], "sector"
+    problems = entity_problems(
+        entities, tables["sectors.csv"]["sector"], sources, barrio_codes, comuna_codes
     )
-    problems += _unknown_refs("entities.csv", entities, "sources", sources, "source id", split=True)
-    problems += _unknown_refs("entities.csv", entities, "location_source", sources, "source id")
     for name in ("staff.csv", "funding.csv"):
-        problems += _unknown_refs(name, tables[name], "entity_id", entity_ids, "entity id")
-    for name in ("staff.csv", "funding.csv", "series.csv"):
-        problems += _unknown_refs(name, tables[name], "source_id", sources, "source id")
-    problems += _location_problems(entities)
-    for precision, codes in (("barrio", barrio_codes), ("comuna", comuna_codes)):
-        codes = set(codes)
-        if not codes:
-            continue
-        subset = entities[entities["location_precision"] == precision]
         problems += _unknown_refs(
-            "entities.csv", subset, "location_code", codes, f"{precision} code"
+            name, tables[name], "entity_id", entities["entity_id"], "unknown_entity"
         )
+    for name in ("staff.csv", "funding.csv", "series.csv"):
+        problems += _unknown_refs(name, tables[name], "source_id", sources, "unknown_source")
     series = tables["series.csv"]
     for index in series.index[series["period_start"] > series["period_end"]]:
-        problems.append(
-            Problem("series.csv", _line_of(index), "period_start", "starts after period_end")
-        )
+        problems.append(Problem("series.csv", _line_of(index), "period_start", "period_order"))
     return problems
 
 
@@ -237,11 +216,11 @@ def read_tables(data_dir: Path) -> tuple[dict[str, pd.DataFrame], list[Problem]]
     tables: dict[str, pd.DataFrame] = {}
     problems: list[Problem] = []
     if not data_dir.is_dir():
-        return tables, [Problem(str(data_dir), 0, "", "data directory not found")]
+        return tables, [Problem(str(data_dir), 0, "", "data_dir_missing")]
     for name in SCHEMAS:
         path = data_dir / name
         if not path.is_file():
-            problems.append(Problem(name, 0, "", "missing file"))
+            problems.append(Problem(name, 0, "", "missing_file"))
             continue
         parsed, parse_problems = parse_csv_text(name, path.read_bytes())
         problems += parse_problems

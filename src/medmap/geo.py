@@ -8,7 +8,7 @@ from typing import Final
 import geopandas as gpd
 import pandas as pd
 
-from medmap.data import Problem
+from medmap.problems import Problem
 
 WGS84: Final = 4326
 METRIC_CRS: Final = 3116  # MAGNA-SIRGAS / Colombia Bogotá zone: metres, for areas and distances
@@ -30,18 +30,16 @@ def read_layer(path: Path, columns: tuple[str, ...]) -> gpd.GeoDataFrame:
     """Read a GeoJSON layer, checking its properties and geometries."""
     name = path.name
     if not path.is_file():
-        raise GeoError([Problem(name, 0, "", "missing file")])
+        raise GeoError([Problem(name, 0, "", "missing_file")])
     try:
         gdf = gpd.read_file(path)
     except Exception as err:  # pyogrio raises several error types for corrupt input
-        raise GeoError([Problem(name, 0, "", f"unreadable geometry file: {err}")]) from err
-    problems = [Problem(name, 0, c, "missing property") for c in columns if c not in gdf.columns]
+        raise GeoError([Problem(name, 0, "", "geometry_unreadable", details=str(err))]) from err
+    problems = [Problem(name, 0, c, "missing_property") for c in columns if c not in gdf.columns]
     if problems:
         raise GeoError(problems)
     bad = gdf.geometry.isna() | ~gdf.geometry.is_valid
-    problems = [
-        Problem(name, int(i) + 1, "geometry", "missing or invalid geometry") for i in gdf.index[bad]
-    ]
+    problems = [Problem(name, int(i) + 1, "geometry", "invalid_geometry") for i in gdf.index[bad]]
     if problems:
         raise GeoError(problems)
     gdf = gdf.set_crs(WGS84, allow_override=True)

@@ -1,5 +1,7 @@
 """Declarative schemas of the files in ``data/``.
 
+Check errors are problem codes (``code|details``) worded by :mod:`medmap.problems`.
+
 Each CSV is read as text and validated here; pandera reports every failing
 cell with its row, which the loader turns into ``file:row:column: message``.
 Checks that span columns or files live in :mod:`medmap.data`.
@@ -52,24 +54,24 @@ def _text(*checks: Check, required: bool = False, unique: bool = False) -> Colum
 
 
 def _pattern(regex: str, what: str) -> Check:
-    return Check.str_matches(regex, error=f"not a valid {what}")
+    return Check.str_matches(regex, error=f"format|{what}")
 
 
 def _one_of(values: tuple[str, ...]) -> Check:
-    return Check.isin(values, error=f"must be one of: {', '.join(values)}")
+    return Check.isin(values, error=f"one_of|{', '.join(values)}")
 
 
 def _number(dtype: str, *checks: Check, required: bool = False) -> Column:
     return Column(dtype, checks=list(checks), nullable=not required, coerce=True)
 
 
-NON_NEGATIVE = Check.ge(0, error="must not be negative")
+NON_NEGATIVE = Check.ge(0, error="negative")
 
 SOURCES = DataFrameSchema(
     {
         "source_id": _text(_pattern(SOURCE_ID, "source id"), required=True, unique=True),
         "title": _text(required=True),
-        "url": _text(Check.str_startswith("https://", error="must start with https://")),
+        "url": _text(Check.str_startswith("https://", error="https")),
         "date": _text(),
     },
     strict=True,
@@ -88,7 +90,7 @@ SECTORS = DataFrameSchema(
 ENTITIES = DataFrameSchema(
     {
         "entity_id": _text(_pattern(SLUG, "slug"), required=True, unique=True),
-        "name": _text(Check.str_length(1, 200, error="must be 1–200 characters"), required=True),
+        "name": _text(Check.str_length(1, 200, error="length"), required=True),
         "kind": _text(_one_of(ENTITY_KINDS), required=True),
         "sector": _text(_pattern(SLUG, "sector slug")),
         "sector_unverified": _text(_one_of(BOOL_TEXT), required=True),
@@ -100,22 +102,20 @@ ENTITIES = DataFrameSchema(
         "location_code": _text(),
         "lat": _number(
             "Float64",
-            Check.in_range(
-                MEDELLIN_BBOX[1], MEDELLIN_BBOX[3], error="latitude outside Medellín's bounding box"
-            ),
+            Check.in_range(MEDELLIN_BBOX[1], MEDELLIN_BBOX[3], error="lat_bbox"),
         ),
         "lon": _number(
             "Float64",
             Check.in_range(
                 MEDELLIN_BBOX[0],
                 MEDELLIN_BBOX[2],
-                error="longitude outside Medellín's bounding box",
+                error="lon_bbox",
             ),
         ),
         "location_source": _text(_pattern(SOURCE_ID, "source id")),
-        "founded": _number("Int64", Check.in_range(1800, 2100, error="not a plausible year")),
-        "arrived": _number("Int64", Check.in_range(1800, 2100, error="not a plausible year")),
-        "website": _text(Check.str_startswith("https://", error="must start with https://")),
+        "founded": _number("Int64", Check.in_range(1800, 2100, error="year")),
+        "arrived": _number("Int64", Check.in_range(1800, 2100, error="year")),
+        "website": _text(Check.str_startswith("https://", error="https")),
         "sources": _text(_pattern(SOURCE_LIST, "list of source ids (S1;S2)"), required=True),
         "note": _text(),
     },
@@ -156,12 +156,8 @@ SERIES = DataFrameSchema(
         "series_id": _text(_pattern(SLUG, "slug"), required=True, unique=True),
         "publisher": _text(required=True),
         "metric": _text(_pattern(r"^[a-z0-9_]+$", "metric name"), required=True),
-        "period_start": _number(
-            "Int64", Check.in_range(1900, 2100, error="not a year"), required=True
-        ),
-        "period_end": _number(
-            "Int64", Check.in_range(1900, 2100, error="not a year"), required=True
-        ),
+        "period_start": _number("Int64", Check.in_range(1900, 2100, error="year"), required=True),
+        "period_end": _number("Int64", Check.in_range(1900, 2100, error="year"), required=True),
         "value": _number("Float64", required=True),
         "qualifier": _text(_one_of(QUALIFIERS), required=True),
         "scope": _text(),

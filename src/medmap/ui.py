@@ -18,7 +18,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from medmap.assets import install_static_assets
-from medmap.data import DataError, Dataset, Problem, load_dataset
+from medmap.data import DataError, Dataset, load_dataset
 from medmap.filters import (
     Filters,
     barrio_options,
@@ -30,6 +30,7 @@ from medmap.filters import (
 from medmap.geo import GeoError, load_barrios, load_comunas, load_metro_stations, locate_entities
 from medmap.i18n import DEFAULT_LANG, LANGS, format_count, format_usd, t
 from medmap.paths import data_dir, geo_dir, project_root
+from medmap.problems import Problem
 from medmap.schemas import ENTITY_KINDS
 
 # Widget keys double as URL parameter names (bind="query-params").
@@ -102,7 +103,8 @@ def show_problems(problems: list[Problem]) -> None:
     lang = current_lang()
     st.error(t("data_error_title", lang), icon=":material/error:")
     st.write(t("data_error_body", lang))
-    st.code("\n".join(str(p) for p in problems), language=None, wrap_lines=True)
+    lines = (f"{p.file}:{p.row}:{p.column}: {p.message(lang)}" for p in problems)
+    st.code("\n".join(lines), language=None, wrap_lines=True)
 
 
 def require_frame() -> None:
