@@ -9,6 +9,8 @@ from medmap.search import search_entities
 view = ui.view()
 lang = view.lang
 
+ui.upload_section(view)
+
 query = st.text_input(
     t("search", lang),
     key="q",

@@ -105,8 +105,14 @@ def validate_frame(name: str, df: pd.DataFrame) -> tuple[pd.DataFrame | None, li
         typed = schema.validate(df, lazy=True)
     except pandera.errors.SchemaErrors as errors:
         problems = []
-        for case in errors.failure_cases.to_dict("records"):
+        cases = errors.failure_cases.to_dict("records")
+        # A column that could not be coerced also fails its later checks as a whole
+        # (type errors, no row): the cell-level coercion problems say it all.
+        uncoerced = {c["column"] for c in cases if str(c["check"]).startswith("coerce_dtype")}
+        for case in cases:
             check = str(case["check"])
+            if case["column"] in uncoerced and not check.startswith("coerce_dtype"):
+                continue
             value = "" if pd.isna(case["failure_case"]) else str(case["failure_case"])
             index = case["index"]
             code, details = _failure_code(check)

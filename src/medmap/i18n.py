@@ -245,6 +245,44 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
     "col_sources": {"en": "Sources", "es": "Fuentes"},
     "col_source_links": {"en": "Source links", "es": "Enlaces a fuentes"},
     "download_csv": {"en": "Download these rows (CSV)", "es": "Descargar estas filas (CSV)"},
+    "upload_title": {
+        "en": "Use your own companies file",
+        "es": "Usar su propio archivo de empresas",
+    },
+    "upload_help": {
+        "en": (
+            "Upload a companies CSV in medmap's schema (download the template; the About page describes each column). "
+            "It is checked like the shipped data; valid rows can replace the shipped companies **for your session only** "
+            "(nothing is saved; other users never see it). Limits: {mb} MB, {rows} rows."
+        ),
+        "es": (
+            "Suba un CSV de empresas con el esquema de medmap (descargue la plantilla; la página Acerca de describe cada "
+            "columna). Se revisa como los datos incluidos; las filas válidas pueden reemplazar las empresas incluidas "
+            "**solo en su sesión** (nada se guarda; otros usuarios no lo ven). Límites: {mb} MB, {rows} filas."
+        ),
+    },
+    "upload_template": {"en": "Download the template (CSV)", "es": "Descargar la plantilla (CSV)"},
+    "upload_label": {"en": "Companies CSV", "es": "CSV de empresas"},
+    "upload_valid_rows": {"en": "{n} valid rows.", "es": "{n} filas válidas."},
+    "upload_no_valid_rows": {
+        "en": "No row can be used: see the problems below.",
+        "es": "Ninguna fila se puede usar: vea los problemas abajo.",
+    },
+    "upload_use": {
+        "en": "Show my rows instead of the shipped data",
+        "es": "Mostrar mis filas en lugar de los datos incluidos",
+    },
+    "upload_active": {
+        "en": "You are looking at your uploaded rows (this session only).",
+        "es": "Está viendo sus filas subidas (solo en esta sesión).",
+    },
+    "col_row": {"en": "Row", "es": "Fila"},
+    "col_column": {"en": "Column", "es": "Columna"},
+    "col_problem": {"en": "Problem", "es": "Problema"},
+    "col_value": {"en": "Value", "es": "Valor"},
+    "col_severity": {"en": "Kind", "es": "Tipo"},
+    "notice": {"en": "notice (row kept)", "es": "aviso (fila conservada)"},
+    "error": {"en": "error (row left out)", "es": "error (fila excluida)"},
     # neighbourhoods page
     "spotlight_title": {
         "en": "Spotlight: Sevilla, home of Ruta N",

@@ -8,7 +8,7 @@ view; pages read the state through :func:`view`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -32,6 +32,7 @@ from medmap.i18n import DEFAULT_LANG, LANGS, format_count, format_usd, t
 from medmap.paths import data_dir, geo_dir, project_root
 from medmap.problems import Problem
 from medmap.schemas import ENTITY_KINDS
+from medmap.upload import MAX_UPLOAD_MB, MAX_UPLOAD_ROWS, read_upload, template_csv
 
 # Widget keys double as URL parameter names (bind="query-params").
 LANG_KEY, COMUNA_KEY, BARRIO_KEY, SECTOR_KEY, KIND_KEY = (
@@ -43,6 +44,8 @@ LANG_KEY, COMUNA_KEY, BARRIO_KEY, SECTOR_KEY, KIND_KEY = (
 )
 FILTER_KEYS = (COMUNA_KEY, BARRIO_KEY, SECTOR_KEY, KIND_KEY)
 MAP_KEY = "map"
+UPLOAD_KEY = "_uploaded_entities"  # located rows of this session's upload, never shared
+USE_UPLOAD_KEY = "use_upload"
 NOTICE_KEY = "_link_notice"
 MAX_SHOWN_DROPPED = 8
 
@@ -237,6 +240,8 @@ def render_sidebar(layers: Layers, dataset: Dataset) -> None:
         st.button(
             t("clear_filters", lang), on_click=clear_filters, icon=":material/filter_alt_off:"
         )
+        if st.session_state.get(USE_UPLOAD_KEY) and st.session_state.get(UPLOAD_KEY) is not None:
+            st.info(t("upload_active", lang), icon=":material/person:")
         notice = st.session_state.get(NOTICE_KEY)
         if notice:
             st.warning(
@@ -305,6 +310,12 @@ def view() -> View:
     layers, dataset, located = load_or_explain()
     filters = current_filters()
     lang = current_lang()
+    uploaded = st.session_state.get(UPLOAD_KEY)
+    if uploaded is not None and st.session_state.get(USE_UPLOAD_KEY):
+        # This session only: the user's rows replace the shipped entities; the shipped
+        # staff and funding figures belong to shipped entities and are not attached.
+        dataset = replace(dataset, staff=dataset.staff.iloc[0:0], funding=dataset.funding.iloc[0:0])
+        located = uploaded
     return View(
         lang=lang,
         filters=filters,
@@ -451,3 +462,49 @@ def area_columns(lang: str) -> dict:
         "staff": st.column_config.NumberColumn(t("metric_staff", lang), format="localized"),
         "funding": st.column_config.NumberColumn(t("metric_funding", lang), format="dollar"),
     }
+
+
+def upload_section(view: View) -> None:
+    """Companies page: upload a companies CSV, see its problems, use its valid rows (this session)."""
+    lang = view.lang
+    with st.expander(t("upload_title", lang), icon=":material/upload_file:"):
+        st.markdown(
+            t("upload_help", lang, mb=MAX_UPLOAD_MB, rows=format_count(MAX_UPLOAD_ROWS, lang))
+        )
+        st.download_button(
+            t("upload_template", lang),
+            template_csv(),
+            file_name="medmap-companies-template.csv",
+            mime="text/csv",
+            icon=":material/download:",
+        )
+        file = st.file_uploader(t("upload_label", lang), type=["csv", "txt"], key="upload_file")
+        if file is None:
+            return
+        result = read_upload(
+            file.getvalue(), view.data.sectors["sector"], view.layers.barrios, view.layers.comunas
+        )
+        valid = 0 if result.entities is None else len(result.entities)
+        if valid:
+            st.session_state[UPLOAD_KEY] = result.entities
+            st.success(
+                t("upload_valid_rows", lang, n=format_count(valid, lang)), icon=":material/check:"
+            )
+            st.toggle(t("upload_use", lang), key=USE_UPLOAD_KEY, persist_state="session")
+        else:
+            st.session_state.pop(UPLOAD_KEY, None)
+            st.error(t("upload_no_valid_rows", lang), icon=":material/error:")
+        if result.problems:
+            st.dataframe(problems_table(result.problems, lang), hide_index=True, width="stretch")
+
+
+def problems_table(problems: list[Problem], lang: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            t("col_row", lang): [p.row for p in problems],
+            t("col_column", lang): [p.column for p in problems],
+            t("col_problem", lang): [p.message(lang) for p in problems],
+            t("col_value", lang): [p.value for p in problems],
+            t("col_severity", lang): [t("notice" if p.notice else "error", lang) for p in problems],
+        }
+    )

@@ -1,0 +1,63 @@
+"""Uploads: the corpus of bad inputs, each with the exact problems it must produce."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from medmap.data import load_dataset
+from medmap.geo import load_barrios, load_comunas
+from medmap.upload import COLUMNS, read_upload, template_csv
+from tests.conftest import ROOT
+
+CORPUS = Path(__file__).parent / "bad_inputs"
+EXPECTED = json.loads((CORPUS / "expected.json").read_text())
+BARRIOS = load_barrios(ROOT / "geo")
+COMUNAS = load_comunas(ROOT / "geo")
+SECTORS = load_dataset(ROOT / "data", BARRIOS["code"], COMUNAS["code"]).sectors["sector"]
+
+
+def upload(raw: bytes, **limits):
+    return read_upload(raw, SECTORS, BARRIOS, COMUNAS, **limits)
+
+
+def test_corpus_is_large_enough():
+    assert len(EXPECTED) >= 30
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_bad_input_gives_its_exact_problems(name):
+    result = upload((CORPUS / name).read_bytes())
+    expected = EXPECTED[name]
+    assert [str(p) for p in result.problems] == expected["problems"]
+    valid = 0 if result.entities is None else len(result.entities)
+    assert valid == expected["valid_rows"]
+    if expected["problems_es"]:
+        spanish = [f"{p.file}:{p.row}:{p.column}: {p.message('es')}" for p in result.problems]
+        assert spanish == expected["problems_es"]
+
+
+def test_size_and_row_limits_have_their_own_messages():
+    raw = (CORPUS / "10-extra-column.csv").read_bytes()
+    assert [str(p) for p in upload(raw, max_mb=0.001).problems] == [
+        f"upload.csv:0:: the file is {len(raw) / 1e6:.1f} MB; the limit is 0.001 MB"
+    ]
+    assert "upload.csv:0:: 3 rows; the limit is 2" in [
+        str(p) for p in upload(raw, max_rows=2).problems
+    ]
+
+
+def test_template_has_the_schema_columns_and_no_rows():
+    lines = template_csv().decode().splitlines()
+    assert lines == [",".join(COLUMNS)]
+    result = upload(template_csv())
+    assert [str(p) for p in result.problems] == ["upload.csv:0:: the file has a header but no rows"]
+
+
+def test_valid_rows_are_located_like_shipped_data():
+    result = upload((ROOT / "data" / "entities.csv").read_bytes())
+    assert result.errors == []
+    ruta_n = result.entities.set_index("entity_id").loc["ruta-n"]
+    assert ruta_n["barrio_code"] == "0407"
