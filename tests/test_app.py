@@ -185,3 +185,13 @@ def test_invalid_data_dir_shows_the_problems_and_no_traceback(tmp_path, monkeypa
     assert not at.exception
     assert "The data could not be loaded" in at.error[0].value
     assert "staff.csv:2:staff: 'lots' is not a whole number" in at.code[0].value
+
+
+def test_huge_repetition_in_a_link_is_deduplicated():
+    # Streamlit itself ignores a query string of more than 1,000 parameters; stay under it.
+    at = app(sector=["ai"] * 400 + ["nope"] * 400, barrio=["0407"] * 150)
+    assert not at.exception
+    assert at.multiselect(key="sector").value == ["ai"]
+    assert at.multiselect(key="barrio").value == ["0407"]
+    notice = " ".join(w.value for w in at.warning)
+    assert notice.count("nope") == 1
