@@ -195,3 +195,30 @@ def test_huge_repetition_in_a_link_is_deduplicated():
     assert at.multiselect(key="barrio").value == ["0407"]
     notice = " ".join(w.value for w in at.warning)
     assert notice.count("nope") == 1
+
+
+def geo_copy(tmp_path, drop=()):
+    target = tmp_path / "geo"
+    target.mkdir()
+    for f in (ROOT / "geo").glob("*.geojson"):
+        if f.name not in drop:
+            (target / f.name).write_bytes(f.read_bytes())
+    return target
+
+
+def test_missing_metro_layer_is_noticed_and_the_rest_works(tmp_path, monkeypatch):
+    monkeypatch.setenv("MEDMAP_GEO_DIR", str(geo_copy(tmp_path, drop=("metro_stations.geojson",))))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert any("Metro stations is missing" in i.value for i in at.info)
+    assert metric(at, "Companies shown") == str(expected_companies(Filters()))
+
+
+def test_corrupted_geometry_shows_an_error_page(tmp_path, monkeypatch):
+    geo = geo_copy(tmp_path)
+    (geo / "barrios.geojson").write_text('{"type": "FeatureCollection", "features": [{"type": ')
+    monkeypatch.setenv("MEDMAP_GEO_DIR", str(geo))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert "The data could not be loaded" in at.error[0].value
+    assert at.code[0].value.startswith("barrios.geojson:0:: unreadable geometry file")
