@@ -5,6 +5,7 @@ import streamlit as st
 from medmap import ui
 from medmap.i18n import t
 from medmap.maps import safe_url
+from medmap.upload import schema_rows, template_csv
 
 view = ui.view()
 lang = view.lang
@@ -24,6 +25,26 @@ st.dataframe(
         "date": t("col_date", lang),
         "link": st.column_config.LinkColumn(t("col_link", lang)),
     },
+)
+st.subheader(t("about_schema_title", lang))
+st.markdown(t("about_schema", lang))
+st.dataframe(
+    schema_rows(lang),
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "column": t("col_column", lang),
+        "required": st.column_config.CheckboxColumn(t("col_required", lang)),
+        "type": t("col_type", lang),
+        "rule": t("col_rule", lang),
+    },
+)
+st.download_button(
+    t("upload_template", lang),
+    template_csv(),
+    file_name="medmap-companies-template.csv",
+    mime="text/csv",
+    icon=":material/download:",
 )
 st.subheader(t("about_licences_title", lang))
 st.markdown(t("about_licences", lang))

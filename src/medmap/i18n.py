@@ -414,6 +414,25 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
     "col_title": {"en": "Source", "es": "Fuente"},
     "col_date": {"en": "Date", "es": "Fecha"},
     "col_link": {"en": "Link", "es": "Enlace"},
+    "about_schema_title": {
+        "en": "Your own data: the companies file",
+        "es": "Sus propios datos: el archivo de empresas",
+    },
+    "about_schema": {
+        "en": (
+            "On the Companies page you can upload a CSV (UTF-8, comma-separated, one header row) with these columns. "
+            "It is checked like the shipped data and used for your session only. Leave a cell empty when a value is "
+            "not known: it will read *not reported*."
+        ),
+        "es": (
+            "En la página Empresas puede subir un CSV (UTF-8, separado por comas, una fila de encabezado) con estas "
+            "columnas. Se revisa como los datos incluidos y se usa solo en su sesión. Deje vacía una celda cuando no "
+            "se conozca el valor: se leerá *no reportado*."
+        ),
+    },
+    "col_required": {"en": "Required", "es": "Obligatorio"},
+    "col_type": {"en": "Type", "es": "Tipo"},
+    "col_rule": {"en": "Rule", "es": "Regla"},
     "about_licences_title": {"en": "Licences and attribution", "es": "Licencias y atribución"},
     "about_licences": {
         "en": (
