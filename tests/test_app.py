@@ -10,7 +10,7 @@ from medmap.data import load_dataset
 from medmap.filters import Filters, compute_kpis, filter_entities
 from medmap.geo import load_barrios, load_comunas, locate_entities
 from medmap.search import search_entities
-from medmap.ui import clicked_barrio
+from medmap.ui import clicked_barrio, selected_sectors
 from tests.conftest import ROOT
 
 APP = str(ROOT / "app.py")
@@ -222,3 +222,22 @@ def test_corrupted_geometry_shows_an_error_page(tmp_path, monkeypatch):
     assert not at.exception
     assert "The data could not be loaded" in at.error[0].value
     assert at.code[0].value.startswith("barrios.geojson:0:: unreadable geometry file")
+
+
+def test_chart_selection_becomes_the_sector_filter():
+    known = set(DATASET.sectors["sector"])
+    state = {
+        "selection": {
+            "points": [{"customdata": "ai"}, {"customdata": ["fintech"]}, {"customdata": "x"}]
+        }
+    }
+    assert selected_sectors(state, known) == ["ai", "fintech"]
+    assert selected_sectors({"selection": {"points": []}}, known) == []
+    assert selected_sectors(None, known) == []
+    at = app()
+    at.session_state["sector"] = selected_sectors(state, known)
+    at.run()
+    assert at.multiselect(key="sector").value == ["ai", "fintech"]
+    assert metric(at, "Companies shown") == str(
+        expected_companies(Filters(sectors=("ai", "fintech")))
+    )

@@ -327,13 +327,25 @@ def view() -> View:
     )
 
 
+def selected_sectors(chart_state: object, known: set[str]) -> list[str]:
+    """Sector slugs of the bars selected in a chart (each bar carries its slug as customdata)."""
+    selection = chart_state.get("selection") if isinstance(chart_state, dict) else None
+    points = selection.get("points", []) if isinstance(selection, dict) else []
+    sectors = set()
+    for point in points:
+        data = point.get("customdata") if isinstance(point, dict) else None
+        data = data[0] if isinstance(data, list) and data else data
+        if isinstance(data, str) and data in known:
+            sectors.add(data)
+    return sorted(sectors)
+
+
 def set_sectors_from_chart(chart_key: str) -> None:
-    """A click on a bar (sector or company) filters by that bar's sector."""
-    selection = st.session_state.get(chart_key)
-    points = (selection or {}).get("selection", {}).get("points", []) if selection else []
-    sectors = [p.get("customdata") for p in points if isinstance(p.get("customdata"), str)]
+    """A click on a bar (sector or company) filters everything by that bar's sector."""
+    _, dataset, _ = load_or_explain()
+    sectors = selected_sectors(st.session_state.get(chart_key), set(dataset.sectors["sector"]))
     if sectors:
-        st.session_state[SECTOR_KEY] = sorted(set(sectors))
+        st.session_state[SECTOR_KEY] = sectors
 
 
 def clicked_barrio(map_state: object, barrio_codes: set[str]) -> str | None:
