@@ -5,7 +5,7 @@ import streamlit as st
 from medmap import ui
 from medmap.i18n import t
 from medmap.maps import safe_url
-from medmap.upload import schema_rows, template_csv
+from medmap.upload import schema_rows
 
 view = ui.view()
 lang = view.lang
@@ -39,12 +39,6 @@ st.dataframe(
         "rule": t("col_rule", lang),
     },
 )
-st.download_button(
-    t("upload_template", lang),
-    template_csv(),
-    file_name="medmap-companies-template.csv",
-    mime="text/csv",
-    icon=":material/download:",
-)
+ui.template_download(lang)
 st.subheader(t("about_licences_title", lang))
 st.markdown(t("about_licences", lang))

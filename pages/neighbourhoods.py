@@ -28,23 +28,15 @@ for row in spotlight.itertuples():
         st.caption(f"{t('popup_sources', lang)}: {row.sources}")
 
 st.divider()
-comuna_col, barrio_col = st.columns(2, gap="large")
-with comuna_col:
-    st.subheader(t("by_comuna", lang))
-    comunas = area_table(
-        per_area(view.shown, data.staff, data.funding, "comuna_code"), layers.comunas
-    )
-    if comunas.empty:
-        ui.empty_state(lang)
-    else:
-        st.dataframe(comunas, hide_index=True, width="stretch", column_config=ui.area_columns(lang))
-with barrio_col:
-    st.subheader(t("by_barrio", lang))
-    barrios = area_table(
-        per_area(view.shown, data.staff, data.funding, "barrio_code"), layers.barrios
-    )
-    if barrios.empty:
-        ui.empty_state(lang)
-    else:
-        st.dataframe(barrios, hide_index=True, width="stretch", column_config=ui.area_columns(lang))
+areas = (("by_comuna", "comuna_code", layers.comunas), ("by_barrio", "barrio_code", layers.barrios))
+for column, (title, code_column, shapes) in zip(st.columns(2, gap="large"), areas, strict=True):
+    with column:
+        st.subheader(t(title, lang))
+        table = area_table(per_area(view.shown, data.staff, data.funding, code_column), shapes)
+        if table.empty:
+            ui.empty_state(lang)
+        else:
+            st.dataframe(
+                table, hide_index=True, width="stretch", column_config=ui.area_columns(lang)
+            )
 st.caption(t("area_note", lang))

@@ -483,13 +483,7 @@ def upload_section(view: View) -> None:
         st.markdown(
             t("upload_help", lang, mb=MAX_UPLOAD_MB, rows=format_count(MAX_UPLOAD_ROWS, lang))
         )
-        st.download_button(
-            t("upload_template", lang),
-            template_csv(),
-            file_name="medmap-companies-template.csv",
-            mime="text/csv",
-            icon=":material/download:",
-        )
+        template_download(lang)
         file = st.file_uploader(t("upload_label", lang), type=["csv", "txt"], key="upload_file")
         if file is None:
             return
@@ -519,4 +513,15 @@ def problems_table(problems: list[Problem], lang: str) -> pd.DataFrame:
             t("col_value", lang): [p.value for p in problems],
             t("col_severity", lang): [t("notice" if p.notice else "error", lang) for p in problems],
         }
+    )
+
+
+def template_download(lang: str) -> None:
+    """The empty companies file to fill in (Companies and About pages)."""
+    st.download_button(
+        t("upload_template", lang),
+        template_csv(),
+        file_name="medmap-companies-template.csv",
+        mime="text/csv",
+        icon=":material/download:",
     )
