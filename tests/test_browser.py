@@ -1,0 +1,434 @@
+"""End-to-end checks in Debian Chromium against a live server: what a user sees and does.
+
+Every test waits on conditions (Streamlit idle, elements present, counts reached),
+never on fixed sleeps. Screenshots go to ``test-artifacts/`` (and ``docs/map.png``).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from urllib.parse import parse_qs, quote, urlsplit
+
+import pandas as pd
+import pytest
+
+from medmap.data import Dataset, load_dataset
+from medmap.filters import Filters, compute_kpis, filter_entities
+from medmap.geo import load_barrios, load_comunas, locate_entities
+from medmap.maps import COMPANY_CLASS, INSTITUTION_CLASS, SEVILLA_CLASS, SEVILLA_CODE
+
+from .conftest import ARTIFACTS, ROOT
+
+expect = pytest.importorskip("playwright.sync_api").expect
+
+pytestmark = pytest.mark.browser
+
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+TIMEOUT_MS = 60_000
+# Base map tiles are the only third-party content the app may ask for (and the page
+# fixture aborts them); Streamlit fetches a Material page icon (favicon) from Google Fonts.
+ALLOWED_BLOCKED_HOSTS = re.compile(r"^https?://([a-z0-9-]+\.)?tile\.openstreetmap\.org/")
+FAVICON = re.compile(r"^https://fonts\.gstatic\.com/s/i/short-term/release/materialsymbols")
+PAGES = {
+    "map": "/",
+    "companies": "/companies",
+    "neighbourhoods": "/neighbourhoods",
+    "jobs_funding": "/jobs_funding",
+    "about": "/about",
+}
+
+
+# --- the data the screens must agree with --------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def dataset() -> Dataset:
+    barrios = load_barrios(ROOT / "geo")
+    comunas = load_comunas(ROOT / "geo")
+    return load_dataset(ROOT / "data", barrios["code"], comunas["code"])
+
+
+@pytest.fixture(scope="module")
+def located(dataset: Dataset) -> pd.DataFrame:
+    """Entities placed on the map exactly as the app places them."""
+    return locate_entities(dataset.entities, load_barrios(ROOT / "geo"), load_comunas(ROOT / "geo"))
+
+
+def company_markers(entities: pd.DataFrame) -> int:
+    """How many company markers build_map draws for these (filtered) entities."""
+    return int(((entities["kind"] != "institution") & entities.geometry.notna()).sum())
+
+
+@pytest.fixture(scope="module")
+def sector(located: pd.DataFrame) -> str:
+    """A sector with located companies, but fewer than all located companies."""
+    total = company_markers(located)
+    counts = {
+        s: company_markers(filter_entities(located, Filters(sectors=(s,))))
+        for s in sorted(located["sector"].dropna().unique())
+    }
+    candidates = [s for s, n in counts.items() if 0 < n < total]
+    assert candidates, "no sector has some but not all located companies"
+    return max(candidates, key=lambda s: (counts[s], s))
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+IDLE = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    const status = document.querySelector('[data-testid="stStatusWidget"]');
+    // The status widget also shows a "File change" prompt when the sources are edited
+    // while the server runs; only the running indicator means the script is busy.
+    return app !== null && app.getAttribute("data-test-script-state") === "notRunning"
+        && (status === null || !/running/i.test(status.innerText));
+}"""
+
+
+NEXT_FRAMES = "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
+
+
+def wait_idle(page) -> None:
+    """Streamlit has finished running the script (no running status widget)."""
+    page.wait_for_function(IDLE, timeout=TIMEOUT_MS)
+
+
+def map_frame(page):
+    return page.frame_locator(MAP_IFRAME)
+
+
+def wait_map(page) -> None:
+    """The map iframe has drawn its barrios and the Sevilla highlight."""
+    frame = map_frame(page)
+    frame.locator(f"path.{SEVILLA_CLASS}").first.wait_for(state="attached", timeout=TIMEOUT_MS)
+    frame.locator(".leaflet-overlay-pane path.leaflet-interactive").first.wait_for(
+        state="attached", timeout=TIMEOUT_MS
+    )
+
+
+def open_app(page, url: str, with_map: bool = True) -> None:
+    page.goto(url)
+    page.locator('[data-testid="stSidebar"]').wait_for(timeout=TIMEOUT_MS)
+    if with_map:
+        wait_map(page)
+    wait_idle(page)
+
+
+def poll(check: Callable[[], object], what: str, timeout: float = 30.0, required: bool = True):
+    """Call ``check`` until it returns something truthy; after ``timeout`` s fail, or
+    return the last (falsy) value when not ``required``."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = check()
+        if last:
+            return last
+        time.sleep(0.1)  # polling interval, not a wait for something to happen
+    if required:
+        raise AssertionError(f"timed out waiting for {what} (last: {last!r})")
+    return last
+
+
+def count_company_markers(page) -> int:
+    """Visible company markers plus the companies folded into clusters."""
+    frame = map_frame(page)
+    loose = frame.locator(f"path.{COMPANY_CLASS}").count()
+    clustered = sum(int(x) for x in frame.locator(".marker-cluster span").all_inner_texts())
+    return loose + clustered
+
+
+def stable_marker_count(page, expected: int | None = None) -> int:
+    """The company marker count once cluster animations settle (two equal reads in a row)."""
+    previous: list[int] = []
+
+    def settled():
+        n = count_company_markers(page)
+        previous.append(n)
+        ok = len(previous) >= 2 and previous[-1] == previous[-2]
+        if expected is not None:
+            ok = ok and n == expected
+        return ok
+
+    poll(settled, f"a stable company marker count{'' if expected is None else f' of {expected}'}")
+    return previous[-1]
+
+
+def multiselect(page, label: str):
+    return page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(
+        has=page.locator('[data-testid="stWidgetLabel"]', has_text=re.compile(f"^{label}"))
+    )
+
+
+def expect_chips(page, label: str, values: list[str]) -> None:
+    """The multiselect shows exactly these chips (chips render a moment after the run ends)."""
+    tags = multiselect(page, label).locator("[data-tag]")
+    if values:
+        expect(tags).to_have_text(values, timeout=TIMEOUT_MS)
+    else:
+        expect(multiselect(page, label).locator("input")).to_be_attached()
+        expect(tags).to_have_count(0)
+
+
+def query(page) -> dict[str, list[str]]:
+    """The address bar's query. Read in the page: the sync API's ``page.url`` only
+    catches up with history.replaceState when Playwright processes events."""
+    return parse_qs(urlsplit(page.evaluate("location.href")).query)
+
+
+def assert_no_error(page) -> None:
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+    expect(page.get_by_text("Page not found")).to_have_count(0)
+    expect(page.get_by_text("Traceback")).to_have_count(0)
+
+
+def screenshot(page, name: str) -> None:
+    """The whole page: Streamlit scrolls inside ``stMain``, so ``full_page`` alone would
+    stop at the viewport; the viewport is stretched to the content for the shot."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    size = page.viewport_size
+    height = page.evaluate(
+        """() => Math.max(...['[data-testid="stMain"]', '[data-testid="stSidebarContent"]']
+            .map((s) => document.querySelector(s)).filter(Boolean).map((e) => e.scrollHeight))"""
+    )
+    if height > size["height"]:
+        page.set_viewport_size({"width": size["width"], "height": height})
+        page.evaluate(NEXT_FRAMES)
+        wait_idle(page)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+    page.set_viewport_size(size)
+    page.evaluate(NEXT_FRAMES)
+
+
+def record_resource_types(page) -> dict[str, str]:
+    """URL -> resource type of every request the page (and its iframes) makes."""
+    types: dict[str, str] = {}
+    page.on("request", lambda r: types.setdefault(r.url, r.resource_type))
+    return types
+
+
+# --- tests -----------------------------------------------------------------------------
+
+
+def test_map_drawn_with_local_assets_only(page, server, located):
+    types = record_resource_types(page)
+    open_app(page, server.url + "/")
+    frame = map_frame(page)
+
+    barrio_paths = frame.locator(
+        f".leaflet-overlay-pane path.leaflet-interactive:not(.{COMPANY_CLASS})"
+    )
+    assert barrio_paths.count() >= 300
+    expect(frame.locator(f"path.{SEVILLA_CLASS}")).to_have_count(1)
+    # Leaflet.markercluster loaded and drew every located company (as markers or clusters).
+    expected = company_markers(located)
+    assert stable_marker_count(page, expected) == expected
+
+    scripts_and_styles = [
+        url
+        for url in page.blocked_requests
+        if types.get(url) in ("script", "stylesheet", "font", "xhr", "fetch", "document")
+    ]
+    assert scripts_and_styles == [], f"third-party scripts/CSS requested: {scripts_and_styles}"
+    others = [
+        url
+        for url in page.blocked_requests
+        if not ALLOWED_BLOCKED_HOSTS.match(url) and not FAVICON.match(url)
+    ]
+    assert others == [], f"unexpected third-party requests: {others}"
+    assert page.dialogs == []
+    assert_no_error(page)
+
+    docs = ROOT / "docs"
+    docs.mkdir(exist_ok=True)
+    page.screenshot(path=str(docs / "map.png"))  # the 1440x1000 viewport, for the README
+    screenshot(page, "map.png")
+
+
+def test_institution_tooltips(page, server):
+    open_app(page, server.url + "/")
+    frame = map_frame(page)
+    icons = frame.locator(f"div.{INSTITUTION_CLASS}")
+    assert icons.count() > 0
+    texts: set[str] = set()
+    tooltips = frame.locator(".leaflet-tooltip")
+    for i in range(icons.count()):
+        icon = icons.nth(i)
+        # Several institutions share a point (e.g. the Ruta N complex): a real pointer
+        # would only reach the top one, so Leaflet's own mouseover is dispatched instead.
+        icon.dispatch_event("mouseover")
+        expect(tooltips.first).to_be_attached()
+        texts.update(t.strip() for t in tooltips.all_inner_texts())
+        icon.dispatch_event("mouseout")
+        expect(tooltips).to_have_count(0)
+    assert any("Ruta N" in t for t in texts), texts
+    assert any("Universidad de Antioquia" in t for t in texts), texts
+
+
+def test_sector_filter_changes_company_markers(page, server, located, sector):
+    open_app(page, server.url + "/")
+    before = stable_marker_count(page, company_markers(located))
+    expected = company_markers(filter_entities(located, Filters(sectors=(sector,))))
+    assert expected != before
+
+    box = multiselect(page, "Sector")
+    box.click()
+    field = box.locator("input")
+    field.fill(sector)
+    page.get_by_role("option", name=sector, exact=True).wait_for(timeout=TIMEOUT_MS)
+    field.press("Enter")
+    field.press("Escape")
+
+    poll(lambda: query(page).get("sector") == [sector], f"sector={sector} in the URL")
+    wait_idle(page)
+    wait_map(page)
+    assert stable_marker_count(page, expected) == expected
+    expect_chips(page, "Sector", [sector])
+    assert page.dialogs == []
+
+
+def test_shared_link_restores_view_in_spanish(page, server, dataset, located):
+    # ``page`` is a new browser context: no cookies or session from other tests.
+    assert len(page.context.cookies()) == 0
+    open_app(page, server.url + f"/?barrio={SEVILLA_CODE}&lang=es")
+
+    expect(page.locator('[data-testid="stTopNavLink"]', has_text="Mapa")).to_be_visible()
+    expect(page.get_by_text("Empresas mostradas", exact=True)).to_be_visible()
+    expect(
+        page.locator('[data-testid="stSidebar"]').get_by_text("Filtros", exact=True)
+    ).to_be_visible()
+    expect_chips(page, "Barrio", [SEVILLA_CODE])
+
+    shown = filter_entities(located, Filters(barrios=(SEVILLA_CODE,)))
+    companies = compute_kpis(shown, dataset.staff, dataset.funding).companies
+    assert companies > 0
+    metric = page.locator('[data-testid="stMetric"]').filter(
+        has=page.get_by_text("Empresas mostradas", exact=True)
+    )
+    expect(metric.locator('[data-testid="stMetricValue"]')).to_have_text(str(companies))
+    expect(map_frame(page).locator(f"path.{SEVILLA_CLASS}")).to_have_count(1)
+    assert page.dialogs == []
+    assert_no_error(page)
+    screenshot(page, "shared-link-es.png")
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_opens_first_on_fresh_server(fresh_server, page, sector, name):
+    # fresh_server first: it outlives the page, so a failure screenshot shows the live app.
+    with_map = name == "map"
+    open_app(page, fresh_server.url + PAGES[name] + f"?lang=es&sector={sector}", with_map)
+
+    expect(page.locator('[data-testid="stTopNavLink"]', has_text="Mapa")).to_be_visible()
+    expect(
+        page.locator('[data-testid="stSidebar"]').get_by_text("Filtros", exact=True)
+    ).to_be_visible()
+    expect_chips(page, "Sector", [sector])
+    assert query(page).get("sector") == [sector]
+    assert_no_error(page)
+    assert page.dialogs == []
+    screenshot(page, f"page-{name}.png")
+
+
+def test_invalid_link_values_are_dropped_with_a_warning(page, server):
+    bad_sector = "<script>alert(1)</script>"
+    open_app(page, server.url + f"/?barrio=9999&sector={quote(bad_sector)}&lang=xx")
+
+    warning = page.locator('[data-testid="stSidebar"] [data-testid="stAlert"]')
+    expect(warning).to_be_visible()
+    text = warning.inner_text()
+    # Each dropped value is named, as typed: shown as text, never run or rendered as markup.
+    for shown in ("barrio=9999", "lang=xx", f"sector={bad_sector}"):
+        assert shown in text, text
+    assert page.dialogs == []
+    expect(page.locator('[data-testid="stSidebar"] script')).to_have_count(0)
+    assert_no_error(page)
+    # The view falls back to English, no filters, and the whole map.
+    expect(page.locator('[data-testid="stTopNavLink"]', has_text="Map")).to_be_visible()
+    expect_chips(page, "Barrio", [])
+    expect_chips(page, "Sector", [])
+    assert map_frame(page).locator(".leaflet-overlay-pane path.leaflet-interactive").count() >= 300
+    screenshot(page, "invalid-link.png")
+
+
+FREE_POINT_IN_PATH = """(path) => {
+    // A point inside this (non-interactive) path where the pointer reaches a barrio
+    // polygon rather than a marker, cluster or label; nearest the middle first.
+    const box = path.getBoundingClientRect();
+    const toUser = path.getScreenCTM().inverse();
+    const candidates = [];
+    for (let i = 1; i < 30; i++) for (let j = 1; j < 30; j++) {
+        const x = box.left + (box.width * i) / 30, y = box.top + (box.height * j) / 30;
+        const p = path.ownerSVGElement.createSVGPoint();
+        p.x = x;
+        p.y = y;
+        if (!path.isPointInFill(p.matrixTransform(toUser))) continue;
+        const hit = document.elementFromPoint(x, y);
+        if (hit && hit.tagName === "path" && hit.classList.contains("leaflet-interactive")
+            && !hit.classList.contains("medmap-company")) {
+            const dx = x - (box.left + box.width / 2), dy = y - (box.top + box.height / 2);
+            candidates.push([dx * dx + dy * dy, x, y]);
+        }
+    }
+    candidates.sort((a, b) => a[0] - b[0]);
+    return {
+        left: box.left, top: box.top,
+        point: candidates.length ? {x: candidates[0][1], y: candidates[0][2]} : null,
+    };
+}"""
+
+
+def test_map_click_selects_barrio(page, server):
+    open_app(page, server.url + "/")
+    page.locator(MAP_IFRAME).scroll_into_view_if_needed()
+    sevilla = map_frame(page).locator(f"path.{SEVILLA_CLASS}")
+
+    animating = map_frame(page).locator(".leaflet-zoom-anim")
+
+    def box():
+        return sevilla.bounding_box()  # main-page coordinates
+
+    def settled_box():
+        """Sevilla's box once the map stops moving: no zoom animation, two equal reads."""
+        seen: list[dict] = []
+
+        def check():
+            if animating.count():
+                seen.clear()
+                return False
+            seen.append(box())
+            return len(seen) >= 2 and seen[-1] == seen[-2]
+
+        poll(check, "the map to stop moving")
+        return seen[-1]
+
+    # At the opening zoom Sevilla is a few pixels wide and hidden under the company
+    # cluster and institution icons of the Ruta N complex: zoom in on it with the wheel.
+    deadline = time.monotonic() + 90
+    current = settled_box()
+    while current["width"] < 150:
+        assert time.monotonic() < deadline, f"could not zoom in on Sevilla ({current})"
+        page.mouse.move(current["x"] + current["width"] / 2, current["y"] + current["height"] / 2)
+        page.mouse.wheel(0, -120)
+        # A wheel event Leaflet swallows (busy, mid-render) leaves the zoom as it was:
+        # wait a bounded time for the zoom, then scroll again.
+        poll(
+            lambda current=current: box()["width"] > current["width"] * 1.5,
+            "the map to zoom in",
+            timeout=5,
+            required=False,
+        )
+        current = settled_box()
+
+    found = sevilla.evaluate(FREE_POINT_IN_PATH)
+    assert found["point"], "no clickable point of the Sevilla barrio polygon"
+    outer = box()
+    page.mouse.click(
+        outer["x"] - found["left"] + found["point"]["x"],
+        outer["y"] - found["top"] + found["point"]["y"],
+    )
+
+    poll(lambda: query(page).get("barrio") == [SEVILLA_CODE], f"barrio={SEVILLA_CODE} in URL")
+    wait_idle(page)
+    expect_chips(page, "Barrio", [SEVILLA_CODE])
+    assert page.dialogs == []
