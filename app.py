@@ -1,5 +1,7 @@
 """medmap: the frame. Page config, shared sidebar (filters, language, link), navigation."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from medmap import ui
@@ -7,7 +9,8 @@ from medmap.i18n import t
 
 st.set_page_config(
     page_title="medmap · Medellín tech ecosystem",
-    page_icon=":material/hub:",
+    # A local file: a Material icon would be fetched from Google Fonts.
+    page_icon=str(Path(__file__).parent / "assets" / "favicon.png"),
     layout="wide",
 )
 ui.require_frame()  # before any widget: the first run of a fresh server must not be a pages/ run

@@ -26,10 +26,10 @@ if table.empty:
     ui.empty_state(lang)
 else:
     st.dataframe(
-        table,
+        ui.styled_figures(table, lang, counts=("staff",), money=("funding_usd",)),
         hide_index=True,
         width="stretch",
-        height=min(38 * (len(table) + 1), 720),
+        height="auto" if len(table) <= 15 else 600,
         column_config={
             "name": st.column_config.TextColumn(t("col_name", lang), pinned=True),
             "kind": t("col_kind", lang),
@@ -41,10 +41,10 @@ else:
             "comuna": t("col_comuna", lang),
             "location_precision": t("col_location", lang),
             "staff": st.column_config.NumberColumn(
-                t("col_staff", lang), help=t("col_staff_help", lang), format="localized"
+                t("col_staff", lang), help=t("col_staff_help", lang)
             ),
             "funding_usd": st.column_config.NumberColumn(
-                t("col_funding", lang), help=t("col_funding_help", lang), format="dollar"
+                t("col_funding", lang), help=t("col_funding_help", lang)
             ),
             "status": t("col_status", lang),
             "sources": t("col_sources", lang),

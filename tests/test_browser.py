@@ -28,9 +28,8 @@ pytestmark = pytest.mark.browser
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 TIMEOUT_MS = 60_000
 # Base map tiles are the only third-party content the app may ask for (and the page
-# fixture aborts them); Streamlit fetches a Material page icon (favicon) from Google Fonts.
+# fixture aborts them). The page icon is a local file, so nothing comes from Google Fonts.
 ALLOWED_BLOCKED_HOSTS = re.compile(r"^https?://([a-z0-9-]+\.)?tile\.openstreetmap\.org/")
-FAVICON = re.compile(r"^https://fonts\.gstatic\.com/s/i/short-term/release/materialsymbols")
 PAGES = {
     "map": "/",
     "companies": "/companies",
@@ -231,11 +230,7 @@ def test_map_drawn_with_local_assets_only(page, server, located):
         if types.get(url) in ("script", "stylesheet", "font", "xhr", "fetch", "document")
     ]
     assert scripts_and_styles == [], f"third-party scripts/CSS requested: {scripts_and_styles}"
-    others = [
-        url
-        for url in page.blocked_requests
-        if not ALLOWED_BLOCKED_HOSTS.match(url) and not FAVICON.match(url)
-    ]
+    others = [url for url in page.blocked_requests if not ALLOWED_BLOCKED_HOSTS.match(url)]
     assert others == [], f"unexpected third-party requests: {others}"
     assert page.dialogs == []
     assert_no_error(page)

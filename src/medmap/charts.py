@@ -8,6 +8,7 @@ counted in a caption by the page.
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Mapping
 
 import pandas as pd
@@ -55,6 +56,7 @@ def sector_chart(
             hovertemplate="%{y}: %{x}<extra></extra>",
         )
     )
+    fig.update_xaxes(tick0=0, dtick=max(1, math.ceil(counts.max() / 5)) if len(counts) else 1)
     return _layout(
         fig,
         t("chart_sectors", lang),
@@ -148,10 +150,8 @@ def annual_series_chart(
 def funding_timeline_chart(events: pd.DataFrame, lang: str) -> go.Figure:
     """Dated funding events in US$ (log scale), one colour per event type."""
     dated = events[events["date"].notna() & events["amount_usd"].notna()].copy()
-    dated["when"] = pd.to_datetime(
-        dated["date"].str.pad(10, side="right", fillchar="-").str.replace(r"-+$", "", regex=True),
-        format="mixed",
-    )
+    # Dates are partial (YYYY, YYYY-MM or YYYY-MM-DD): plot them at their year.
+    dated["when"] = dated["date"].str[:4].astype(int)
     fig = go.Figure()
     for event_type, rows in dated.groupby("event_type", sort=True):
         fig.add_trace(
@@ -160,9 +160,9 @@ def funding_timeline_chart(events: pd.DataFrame, lang: str) -> go.Figure:
                 y=rows["amount_usd"],
                 mode="markers",
                 marker=dict(size=11),
-                name=_text(event_type),
+                name=_text(t(f"funding_{event_type}", lang)),
                 hovertext=[
-                    f"<b>{_text(n)}</b><br>{_text(event_type)} {_text(r)} · {_text(d)}"
+                    f"<b>{_text(n)}</b><br>{_text(t(f'funding_{event_type}', lang))} {_text(r)} · {_text(d)}"
                     f"<br>{QUALIFIER_MARK.get(q, '')}{format_usd(a, lang)}<br>{t('hover_source', lang)}: {_text(s)}"
                     for n, r, d, q, a, s in zip(
                         rows["name"],
@@ -184,6 +184,9 @@ def funding_timeline_chart(events: pd.DataFrame, lang: str) -> go.Figure:
         t("axis_funding", lang),
         height=380,
     )
-    fig.update_yaxes(type="log")
+    fig.update_yaxes(type="log", dtick=1)
+    years = dated["when"]
+    if not years.empty:
+        fig.update_xaxes(dtick=1, range=[years.min() - 0.5, years.max() + 0.5], tickformat="d")
     fig.update_layout(showlegend=True, legend=dict(orientation="h", y=-0.2))
     return fig

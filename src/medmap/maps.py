@@ -358,13 +358,24 @@ def build_map(
             },
         ).add_to(highlight)
         label_point = sevilla.geometry.iloc[0].representative_point()
+        # A ring wider than a marker cluster, so Sevilla stays visible under Ruta N's markers.
+        folium.CircleMarker(
+            (label_point.y, label_point.x),
+            radius=26,
+            color="#d7263d",
+            weight=3,
+            dash_array="6 4",
+            fill=False,
+            interactive=False,
+            class_name="medmap-sevilla-halo",
+        ).add_to(highlight)
         folium.Marker(
             (label_point.y, label_point.x),
             icon=folium.DivIcon(
                 html=(
                     '<div class="medmap-sevilla-label" style="font:bold 12px sans-serif;'
                     "color:#7a0010;background:rgba(255,255,255,.85);padding:1px 4px;"
-                    'border-radius:3px;white-space:nowrap;transform:translate(-50%,-160%)">'
+                    'border-radius:3px;white-space:nowrap;transform:translate(30px,-50%)">'
                     f"{escape(t('sevilla_label', lang))}</div>"
                 ),
                 icon_size=(0, 0),

@@ -387,8 +387,8 @@ def entity_table(shown: pd.DataFrame, view: View) -> pd.DataFrame:
                 lambda s: view.sector_labels.get(s, s) if isinstance(s, str) else ""
             ),
             "sector_unverified": shown["sector_unverified"],
-            "barrio": shown["barrio_name"],
-            "comuna": shown["comuna_name"],
+            "barrio": shown["barrio_name"].fillna("—"),
+            "comuna": shown["comuna_name"].fillna("—"),
             "location_precision": shown["location_precision"].map(
                 lambda p: t(f"precision_{p}", lang)
             ),
@@ -471,8 +471,8 @@ def area_columns(lang: str) -> dict:
         "code": t("col_code", lang),
         "name": t("col_area", lang),
         "entities": st.column_config.NumberColumn(t("metric_entities", lang)),
-        "staff": st.column_config.NumberColumn(t("metric_staff", lang), format="localized"),
-        "funding": st.column_config.NumberColumn(t("metric_funding", lang), format="dollar"),
+        "staff": st.column_config.NumberColumn(t("metric_staff", lang)),
+        "funding": st.column_config.NumberColumn(t("metric_funding", lang)),
     }
 
 
@@ -525,3 +525,11 @@ def template_download(lang: str) -> None:
         mime="text/csv",
         icon=":material/download:",
     )
+
+
+def styled_figures(df: pd.DataFrame, lang: str, counts=(), money=()) -> object:
+    """A table whose missing figures read "not reported" and whose numbers follow the locale,
+    while the columns stay numeric (so they still sort as numbers)."""
+    formats = {c: (lambda v, lang=lang: format_count(v, lang)) for c in counts}
+    formats |= {c: (lambda v, lang=lang: format_usd(v, lang)) for c in money}
+    return df.style.format(formats, na_rep=t("not_reported", lang))
