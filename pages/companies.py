@@ -5,6 +5,7 @@ import streamlit as st
 from medmap import ui
 from medmap.i18n import t
 from medmap.search import search_entities
+from medmap.tables import csv_safe, entity_table
 
 view = ui.view()
 lang = view.lang
@@ -19,7 +20,7 @@ query = st.text_input(
     max_chars=100,
 )
 shown = search_entities(view.shown, query)
-table = ui.entity_table(shown, view)
+table = entity_table(shown, view.data, view.sector_labels, lang)
 st.caption(t("companies_count", lang, n=len(table), total=len(view.located)))
 
 if table.empty:
@@ -53,7 +54,7 @@ else:
     )
     st.download_button(
         t("download_csv", lang),
-        ui.csv_safe(table.drop(columns=["source_links"])).to_csv(index=False).encode("utf-8"),
+        csv_safe(table.drop(columns=["source_links"])).to_csv(index=False).encode("utf-8"),
         file_name="medmap-entities.csv",
         mime="text/csv",
         icon=":material/download:",

@@ -8,6 +8,7 @@ from medmap.charts import company_values_chart, sector_chart
 from medmap.filters import compute_kpis, per_area
 from medmap.i18n import format_count, format_usd, t
 from medmap.maps import MAP_METRICS, MAX_INDIVIDUAL_MARKERS, build_map, sector_colors
+from medmap.tables import figure_labels
 
 view = ui.view()
 lang, data = view.lang, view.data
@@ -49,7 +50,7 @@ with map_col:
         )
         or "entities"
     )
-    staff_labels, funding_labels = ui.figure_labels(view)
+    staff_labels, funding_labels = figure_labels(data, lang)
     folium_map = build_map(
         barrios=view.layers.barrios,
         comunas=view.layers.comunas,

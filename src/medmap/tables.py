@@ -1,0 +1,79 @@
+"""Tables and labels for display and download: plain text, translated, never HTML."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from medmap.data import Dataset
+from medmap.filters import largest_raised, latest_staff
+from medmap.i18n import format_count, format_usd, t
+
+
+def entity_table(
+    shown: pd.DataFrame, data: Dataset, sector_labels: Mapping[str, str], lang: str
+) -> pd.DataFrame:
+    """The table rows for the Companies page and CSV download (plain text, no HTML)."""
+    staff = latest_staff(data.staff).set_index("entity_id")
+    funding = largest_raised(data.funding).set_index("entity_id")
+    urls = dict(zip(data.sources["source_id"], data.sources["url"], strict=True))
+    rows = pd.DataFrame(
+        {
+            "name": shown["name"],
+            "kind": shown["kind"].map(lambda k: t(f"kind_{k}", lang)),
+            "sector": shown["sector"].map(
+                lambda s: sector_labels.get(s, s) if isinstance(s, str) else ""
+            ),
+            "sector_unverified": shown["sector_unverified"],
+            "barrio": shown["barrio_name"].fillna("—"),
+            "comuna": shown["comuna_name"].fillna("—"),
+            "location_precision": shown["location_precision"].map(
+                lambda p: t(f"precision_{p}", lang)
+            ),
+            "staff": shown["entity_id"].map(staff["staff"]).astype("Int64"),
+            "funding_usd": shown["entity_id"].map(funding["amount_usd"]),
+            "status": shown["status"].map(lambda s: t(f"status_{s}", lang)),
+            "sources": shown["sources"],
+            "source_links": shown["sources"].map(
+                lambda ids: [urls.get(i) for i in str(ids).split(";") if urls.get(i)]
+            ),
+        }
+    )
+    return rows.reset_index(drop=True)
+
+
+def figure_labels(data: Dataset, lang: str) -> tuple[dict[str, str], dict[str, str]]:
+    """Display text of each entity's latest staff and largest funding, with qualifiers."""
+    staff = latest_staff(data.staff)
+    funding = largest_raised(data.funding)
+    return (
+        {
+            r.entity_id: qualified(format_count(r.staff, lang), r.qualifier, lang, r.as_of)
+            for r in staff.itertuples()
+        },
+        {
+            r.entity_id: qualified(format_usd(r.amount_usd, lang), r.qualifier, lang, r.date)
+            for r in funding.itertuples()
+        },
+    )
+
+
+def qualified(text: str, qualifier: str, lang: str, date: object = None) -> str:
+    prefix = t(f"qualifier_{qualifier}", lang)
+    when = f" ({date})" if isinstance(date, str) and date else ""
+    return f"{prefix} {text}{when}".strip()
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """Cells that a spreadsheet would run as formulas are prefixed with an apostrophe."""
+    out = df.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(
+                lambda v: f"'{v}" if isinstance(v, str) and v.startswith(_FORMULA_START) else v
+            )
+    return out
