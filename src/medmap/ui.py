@@ -8,6 +8,7 @@ view; pages read the state through :func:`view`.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlencode
@@ -119,9 +120,24 @@ def require_frame() -> None:
     than in later runs, so a first interaction would be lost. Switching that
     mode off, as ``st.navigation`` itself does, and rerunning fixes both.
     """
-    if PagesManager.uses_pages_directory:
+    if _in_pages_directory_run():
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+def _in_pages_directory_run() -> bool:
+    """Whether this very run was started in pages/ mode.
+
+    Read from the call stack, not from Streamlit's process-wide flag: when two
+    sessions start together on a fresh server, the first one clears the flag
+    while the second is already running in that mode.
+    """
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code.co_name == "_mpa_v1" and "streamlit" in frame.f_code.co_filename:
+            return True
+        frame = frame.f_back
+    return False
 
 
 def current_lang() -> str:
