@@ -21,11 +21,13 @@ with facts:
     st.metric(t("spotlight_in_sevilla", lang), format_count(sevilla_count, lang))
     st.caption(t("spotlight_note", lang))
 for row in spotlight.itertuples():
-    with st.expander(f"{row.name} · {row.barrio_name or ''}", icon=":material/place:"):
+    # Labels and captions render markdown: text from data is escaped first.
+    label = f"{ui.markdown_text(row.name)} · {ui.markdown_text(row.barrio_name or '')}"
+    with st.expander(label, icon=":material/place:"):
         st.text(row.presence if isinstance(row.presence, str) else t("not_reported", lang))
         if isinstance(row.note, str):
-            st.caption(row.note)
-        st.caption(f"{t('popup_sources', lang)}: {row.sources}")
+            st.caption(ui.markdown_text(row.note))
+        st.caption(f"{t('popup_sources', lang)}: {ui.markdown_text(row.sources)}")
 
 st.divider()
 areas = (("by_comuna", "comuna_code", layers.comunas), ("by_barrio", "barrio_code", layers.barrios))

@@ -270,13 +270,13 @@ def render_sidebar(layers: Layers, dataset: Dataset) -> None:
 
 def _selected_names(codes: list[str], names: dict[str, str]) -> None:
     if codes:
-        st.caption(" · ".join(f"`{_code(c)}` {_plain(names.get(c, c))}" for c in codes))
+        st.caption(" · ".join(f"`{_code(c)}` {markdown_text(names.get(c, c))}" for c in codes))
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
 
 
-def _plain(text: str) -> str:
+def markdown_text(text: str) -> str:
     """Data text for a markdown caption: every markup character is backslash-escaped."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
@@ -291,7 +291,7 @@ def _describe_dropped(dropped: dict[str, list[str]]) -> str:
     for param, values in dropped.items():
         shown = [_code(v[:40]) for v in values[:MAX_SHOWN_DROPPED]]
         more = f" (+{len(values) - MAX_SHOWN_DROPPED})" if len(values) > MAX_SHOWN_DROPPED else ""
-        parts.append(f"{_plain(param)}=" + ", ".join(f"`{v}`" for v in shown) + more)
+        parts.append(f"{markdown_text(param)}=" + ", ".join(f"`{v}`" for v in shown) + more)
     return "; ".join(parts)
 
 
