@@ -359,16 +359,18 @@ def build_map(
         ).add_to(highlight)
         label_point = sevilla.geometry.iloc[0].representative_point()
         # A ring wider than a marker cluster, so Sevilla stays visible under Ruta N's markers.
-        folium.CircleMarker(
+        halo = folium.CircleMarker(
             (label_point.y, label_point.x),
             radius=26,
             color="#d7263d",
             weight=3,
             dash_array="6 4",
             fill=False,
-            interactive=False,
             class_name="medmap-sevilla-halo",
-        ).add_to(highlight)
+        )
+        # folium drops the Leaflet option `interactive`: set it so clicks reach the barrio.
+        halo.options["interactive"] = False
+        halo.add_to(highlight)
         folium.Marker(
             (label_point.y, label_point.x),
             icon=folium.DivIcon(
