@@ -274,11 +274,16 @@ def _selected_names(codes: list[str], names: dict[str, str]) -> None:
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
+# Markdown autolinks bare URLs and e-mail addresses even when escaped; an invisible
+# word joiner after "scheme:" and "www" and before "@" breaks those patterns.
+_AUTOLINK_TRIGGER = re.compile(r"(?i)(?<=:)|(?<=www)|(?=@)")
+WORD_JOINER = "\u2060"
 
 
 def markdown_text(text: str) -> str:
-    """Data text for a markdown caption: every markup character is backslash-escaped."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    """Data text for a markdown caption: markup characters escaped, autolinks broken."""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return _AUTOLINK_TRIGGER.sub(WORD_JOINER, escaped)
 
 
 def _code(text: str) -> str:
