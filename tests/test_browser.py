@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import pandas as pd
 import pytest
+from playwright.sync_api import expect
 
 from medmap.data import Dataset, load_dataset
 from medmap.filters import Filters, compute_kpis, filter_entities
@@ -20,8 +21,6 @@ from medmap.geo import load_barrios, load_comunas, locate_entities
 from medmap.maps import COMPANY_CLASS, INSTITUTION_CLASS, SEVILLA_CLASS, SEVILLA_CODE
 
 from .conftest import ARTIFACTS, ROOT
-
-expect = pytest.importorskip("playwright.sync_api").expect
 
 pytestmark = pytest.mark.browser
 
