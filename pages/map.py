@@ -1,5 +1,6 @@
 """Map: KPIs, the map of barrios and markers, and the charts beside it."""
 
+import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -7,7 +8,15 @@ from medmap import ui
 from medmap.charts import company_values_chart, sector_chart
 from medmap.filters import compute_kpis, per_area
 from medmap.i18n import format_count, format_usd, t
-from medmap.maps import MAP_METRICS, MAX_INDIVIDUAL_MARKERS, build_map, sector_colors
+from medmap.maps import (
+    MAP_METRICS,
+    MAX_INDIVIDUAL_MARKERS,
+    SEVILLA_CODE,
+    build_base_map,
+    build_view_layers,
+    default_bounds,
+    sector_colors,
+)
 from medmap.tables import figure_labels
 
 view = ui.view()
@@ -51,10 +60,19 @@ with map_col:
         or "entities"
     )
     staff_labels, funding_labels = figure_labels(data, lang)
-    folium_map = build_map(
-        barrios=view.layers.barrios,
-        comunas=view.layers.comunas,
-        stations=view.layers.stations,
+    barrios, comunas = view.layers.barrios, view.layers.comunas
+    urls = ui.geometry_urls(str(ui.geo_dir()))
+    base_map = build_base_map(
+        barrios_url=urls["barrios"],
+        comunas_url=urls["comunas"],
+        stations_url=urls.get("stations"),
+        sevilla=barrios[barrios["code"] == SEVILLA_CODE],
+        bounds=default_bounds(barrios),
+        lang=lang,
+    )
+    view_layers = build_view_layers(
+        barrios=barrios,
+        comunas=comunas,
         entities=view.shown,
         sources=data.sources,
         sector_labels=view.sector_labels,
@@ -67,10 +85,13 @@ with map_col:
         colors=colors,
     )
     st_folium(
-        folium_map,
+        base_map,
         key=ui.MAP_KEY,
         height=620,
         use_container_width=True,
+        # The base map stays mounted; a filter change sends only these layers.
+        feature_group_to_add=view_layers,
+        layer_control=folium.LayerControl(collapsed=True),
         # Only a barrio click reruns the script; pan and zoom stay in the browser.
         returned_objects=["last_active_drawing"],
         on_change=ui.select_barrio_from_map,

@@ -17,8 +17,14 @@ from playwright.sync_api import expect
 
 from medmap.data import Dataset, load_dataset
 from medmap.filters import Filters, compute_kpis, filter_entities
-from medmap.geo import load_barrios, load_comunas, locate_entities
-from medmap.maps import COMPANY_CLASS, INSTITUTION_CLASS, SEVILLA_CLASS, SEVILLA_CODE
+from medmap.geo import load_barrios, load_comunas, load_metro_stations, locate_entities
+from medmap.maps import (
+    COMPANY_CLASS,
+    INSTITUTION_CLASS,
+    NO_VALUE_COLOR,
+    SEVILLA_CLASS,
+    SEVILLA_CODE,
+)
 
 from .conftest import ARTIFACTS, ROOT
 
@@ -135,6 +141,10 @@ def count_company_markers(page) -> int:
     loose = frame.locator(f"path.{COMPANY_CLASS}").count()
     clustered = sum(int(x) for x in frame.locator(".marker-cluster span").all_inner_texts())
     return loose + clustered
+
+
+def count_uncoloured_barrios(page) -> int:
+    return map_frame(page).locator(f'path.leaflet-interactive[fill="{NO_VALUE_COLOR}"]').count()
 
 
 def stable_marker_count(page, expected: int | None = None) -> int:
@@ -260,11 +270,53 @@ def test_institution_tooltips(page, server):
     assert any("Universidad de Antioquia" in t for t in texts), texts
 
 
+def test_layer_control_and_barrio_tooltip(page, server, dataset, located):
+    open_app(page, server.url + "/")
+    frame = map_frame(page)
+    frame.locator(".leaflet-control-layers").hover()
+    overlays = frame.locator(".leaflet-control-layers-overlays label")
+    expect(overlays).to_have_count(6)
+    names = [x.strip() for x in overlays.all_inner_texts()]
+    assert names[:4] == ["Barrios", "Comuna borders", "Sevilla (Ruta N)", "Metro stations"]
+
+    # Metro stations are off until chosen; then every station is drawn.
+    stations = frame.locator(".leaflet-overlay-pane path")
+    before = stations.count()
+    overlays.filter(has_text="Metro stations").locator("input").check()
+    n_stations = len(load_metro_stations(ROOT / "geo"))
+    poll(lambda: stations.count() - before >= n_stations, f"{n_stations} metro stations")
+
+    # A barrio's tooltip names it and gives the chosen metric for the current view.
+    entities = len(filter_entities(located, Filters(barrios=(SEVILLA_CODE,))))
+    tooltip = frame.locator(".leaflet-tooltip")
+    hovered = page.evaluate(
+        """(code) => {
+          const win = document.querySelector('iframe[title="streamlit_folium.st_folium"]')
+            .contentWindow;
+          let found = null;
+          win.map.eachLayer((layer) => {
+            if (layer.feature && layer.feature.properties.code === code && layer.getTooltip())
+              found = layer;
+          });
+          if (!found) return false;
+          found.openTooltip(found.getBounds().getCenter());
+          return true;
+        }""",
+        SEVILLA_CODE,
+    )
+    assert hovered
+    expect(tooltip.first).to_have_text(
+        re.compile(rf"Barrio: Sevilla\s*Comuna: .+\s*Entities: {entities}$")
+    )
+
+
 def test_sector_filter_changes_company_markers(page, server, located, sector):
     open_app(page, server.url + "/")
     before = stable_marker_count(page, company_markers(located))
     expected = company_markers(filter_entities(located, Filters(sectors=(sector,))))
     assert expected != before
+    page.locator(MAP_IFRAME).evaluate("(frame) => { frame.dataset.testMounted = 'before'; }")
+    uncoloured_before = count_uncoloured_barrios(page)
 
     box = multiselect(page, "Sector")
     box.click()
@@ -279,6 +331,10 @@ def test_sector_filter_changes_company_markers(page, server, located, sector):
     wait_map(page)
     assert stable_marker_count(page, expected) == expected
     expect_chips(page, "Sector", [sector])
+    # The map was updated in place (no remount, shapes not resent): the same iframe,
+    # with fewer barrios coloured for fewer companies.
+    assert page.locator(MAP_IFRAME).evaluate("(frame) => frame.dataset.testMounted") == "before"
+    poll(lambda: count_uncoloured_barrios(page) > uncoloured_before, "barrio colours to follow")
     assert page.dialogs == []
 
 

@@ -219,11 +219,14 @@ INJECTED = """() => {
 # Clustered companies are brought out first with MarkerCluster's zoomToShowLayer.
 MAP_HELPERS = """
 window.__medmapTest = {
+    // The view's layers are built by an eval inside streamlit-folium, not as globals:
+    // reach them through the map.
+    layers() { return Object.values(window.map._layers); },
     group() {
-        return Object.values(window).find((v) => v instanceof L.MarkerClusterGroup);
+        return this.layers().find((v) => v instanceof L.MarkerClusterGroup);
     },
     institutions() {
-        return Object.values(window).filter((v) => v instanceof L.Marker
+        return this.layers().filter((v) => v instanceof L.Marker
             && !(v instanceof L.MarkerCluster) && v.getTooltip && v.getTooltip()
             && v.getElement && v.getElement()
             && v.getElement().querySelector(".medmap-institution"));
@@ -241,9 +244,7 @@ window.__medmapTest = {
             return text === name || text.startsWith(`${name} (`);
         });
     },
-    map() {
-        return Object.values(window).find((v) => v instanceof L.Map);
-    },
+    map() { return window.map; },
     drawn(marker) {
         // A marker's element stays referenced after a cluster takes it off the map.
         const el = marker.getElement();
@@ -319,8 +320,8 @@ def map_js(page):
     """The map iframe as a Frame, with the test helpers installed."""
     frame = page.locator(MAP_IFRAME).element_handle().content_frame()
     frame.wait_for_function(
-        "() => typeof L !== 'undefined' && Object.values(window).some("
-        "(v) => v instanceof L.MarkerClusterGroup)",
+        "() => typeof L !== 'undefined' && window.map && Object.values(window.map._layers)"
+        ".some((v) => v instanceof L.MarkerClusterGroup)",
         timeout=TIMEOUT_MS,
     )
     frame.evaluate(f"() => {{ {MAP_HELPERS} }}")

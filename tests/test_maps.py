@@ -23,6 +23,7 @@ from tests.conftest import ROOT
 
 BARRIOS = load_barrios(ROOT / "geo")
 COMUNAS = load_comunas(ROOT / "geo")
+STATIONS = load_metro_stations(ROOT / "geo")
 DATASET = load_dataset(ROOT / "data", BARRIOS["code"], COMUNAS["code"])
 LOCATED = locate_entities(DATASET.entities, BARRIOS, COMUNAS)
 
@@ -31,7 +32,9 @@ def render(entities=LOCATED, lang="en", metric="entities", selected=()):
     m = build_map(
         barrios=BARRIOS,
         comunas=COMUNAS,
-        stations=load_metro_stations(ROOT / "geo"),
+        barrios_url="/app/static/geo/barrios.json",
+        comunas_url="/app/static/geo/comunas.json",
+        stations_url="/app/static/geo/stations.json",
         entities=entities,
         sources=DATASET.sources,
         sector_labels={},
@@ -102,7 +105,10 @@ def test_hostile_names_are_escaped_in_the_map():
     _, html = render(hostile)
     assert "<script>alert('x')</script>" not in html
     assert "${alert(1)}" not in html
-    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
+    # Marker payloads are JSON with <, > and & as \u escapes; what Leaflet inserts is:
+    inserted = html.replace("\\u003c", "<").replace("\\u003e", ">").replace("\\u0026", "&")
+    assert "<script>alert('x')</script>" not in inserted
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in inserted
 
 
 def test_spanish_map_labels():
@@ -151,3 +157,76 @@ def test_many_offices_are_counted_per_area_and_the_counts_add_up():
     _, html = render(located)
     assert html.count(AGGREGATE_CLASS) == len(aggregates)
     assert COMPANY_CLASS not in html
+
+
+def test_the_map_script_carries_no_barrio_shapes_but_their_url():
+    _, html = render()
+    assert "/app/static/geo/barrios.json" in html and "/app/static/geo/comunas.json" in html
+    # The raw 332 shapes are about 1 MB; only Sevilla's outline is inline.
+    assert len(html) < 200_000, len(html)
+    assert html.count('"type": "Polygon"') + html.count('"type": "MultiPolygon"') <= 1
+
+
+def test_display_geometry_keeps_every_barrio_and_only_the_shown_properties():
+    import json
+
+    from medmap.geo import display_geometry
+
+    files = display_geometry(BARRIOS, COMUNAS, STATIONS)
+    barrios = json.loads(files["barrios"])
+    assert len(barrios["features"]) == len(BARRIOS)
+    assert {tuple(sorted(f["properties"])) for f in barrios["features"]} == {
+        ("code", "comuna_name", "name")
+    }
+    sevilla = [f for f in barrios["features"] if f["properties"]["code"] == "0407"]
+    assert sevilla[0]["properties"]["name"] == "Sevilla"
+    comunas = json.loads(files["comunas"])
+    assert len(comunas["features"]) == len(COMUNAS)
+    assert display_geometry(BARRIOS, COMUNAS, STATIONS) == files
+    assert len(json.loads(files["stations"])["features"]) == len(STATIONS)
+    assert "stations" not in display_geometry(BARRIOS, COMUNAS, None)  # same bytes: same cached URL
+
+
+def test_geometry_files_are_content_addressed_and_written_once(tmp_path):
+    from medmap.assets import GEO_URL, install_geo_files
+
+    urls = install_geo_files(tmp_path, {"barrios": b'{"a": 1}'})
+    name = urls["barrios"].removeprefix(GEO_URL + "/")
+    assert name.startswith("barrios-") and name.endswith(".json")
+    assert (tmp_path / "geo" / name).read_bytes() == b'{"a": 1}'
+    assert install_geo_files(tmp_path, {"barrios": b'{"a": 1}'}) == urls
+    changed = install_geo_files(tmp_path, {"barrios": b'{"a": 2}'})
+    assert changed["barrios"] != urls["barrios"]
+    assert not list((tmp_path / "geo").glob(".*")), "no temporary file left behind"
+
+
+def test_view_state_colours_barrios_with_values_and_focuses_the_chosen_ones():
+    import pandas as pd
+
+    from medmap.maps import NO_VALUE_COLOR, default_bounds, view_state
+
+    values = pd.Series({"0407": 5.0, "0101": 1.0, "0301": 0.0})
+    state = view_state(
+        barrio_values=values,
+        metric="entities",
+        lang="es",
+        selected_barrios=["0407"],
+        focus=default_bounds(BARRIOS, ["0407"]),
+        token="t",
+    )
+    assert set(state["values"]) == {"0407", "0101"}
+    assert state["values"]["0407"][0] != state["values"]["0101"][0] != NO_VALUE_COLOR
+    assert state["values"]["0407"][1] == "5"
+    assert state["selected"] == ["0407"] and state["metric"] == "Entidades"
+    (south, west), (north, east) = state["focus"]
+    sevilla = BARRIOS[BARRIOS["code"] == "0407"].geometry.iloc[0].representative_point()
+    assert south < sevilla.y < north and west < sevilla.x < east
+    urban = default_bounds(BARRIOS)
+    assert urban[0][0] < south and urban[1][0] > north
+
+
+def test_view_state_cannot_close_the_script_it_is_written_into():
+    from medmap.maps import ViewState
+
+    element = ViewState({"legend": "</script><script>alert(1)</script>", "x": "a&b"})
+    assert "</" not in element.state_json and "&" not in element.state_json

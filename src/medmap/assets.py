@@ -9,6 +9,7 @@ third-party host.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
@@ -64,3 +65,28 @@ def install_static_assets(static_dir: Path) -> Path:
     if images.is_dir():
         shutil.copytree(images, target / "images", dirs_exist_ok=True)
     return target
+
+
+GEO_URL: Final = "/app/static/geo"
+
+
+def install_geo_files(static_dir: Path, files: dict[str, bytes]) -> dict[str, str]:
+    """Write display geometry into ``static_dir/geo`` under content-hashed names.
+
+    The map fetches these once per browser (and the browser caches them), so the
+    megabyte of barrio shapes is not resent on every rerun. ``files`` maps a stem
+    (``barrios``) to its bytes; the result maps the stem to its URL.
+    """
+    target = static_dir / "geo"
+    target.mkdir(parents=True, exist_ok=True)
+    urls = {}
+    for stem, content in files.items():
+        name = f"{stem}-{hashlib.sha256(content).hexdigest()[:16]}.json"
+        destination = target / name
+        if not destination.is_file():
+            fd, tmp = tempfile.mkstemp(dir=target, prefix=f".{name}.")
+            with os.fdopen(fd, "wb") as out:
+                out.write(content)
+            os.replace(tmp, destination)
+        urls[stem] = f"{GEO_URL}/{name}"
+    return urls

@@ -105,3 +105,22 @@ def locate_entities(
     comuna_level = located["location_precision"] == "comuna"
     located.loc[comuna_level, ["barrio_code", "barrio_name"]] = pd.NA
     return located
+
+
+def display_geometry(
+    barrios: gpd.GeoDataFrame, comunas: gpd.GeoDataFrame, stations: gpd.GeoDataFrame | None
+) -> dict[str, bytes]:
+    """The shapes the browser fetches (barrios, comunas, stations if any), lean properties.
+
+    Names stay raw here: the map writes them with ``textContent``, never as HTML.
+    """
+    layers = {
+        "barrios": (barrios, ["code", "name", "comuna_name", "geometry"]),
+        "comunas": (comunas, ["code", "geometry"]),
+        "stations": (stations, ["name", "line", "geometry"]),
+    }
+    return {
+        stem: frame[columns].to_json(drop_id=True, ensure_ascii=False).encode()
+        for stem, (frame, columns) in layers.items()
+        if frame is not None
+    }

@@ -127,6 +127,10 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "es": "Hay {n} oficinas ubicadas: los marcadores de empresas se cuentan por barrio (pase el cursor sobre un círculo).",
     },
     "layer_barrios": {"en": "Barrios", "es": "Barrios"},
+    "map_shapes_failed": {
+        "en": "Barrio shapes could not be loaded: reload the page.",
+        "es": "No se pudieron cargar las formas de los barrios: recargue la página.",
+    },
     "layer_comunas": {"en": "Comuna borders", "es": "Límites de comunas"},
     "layer_institutions": {"en": "Institutions", "es": "Instituciones"},
     "layer_companies": {"en": "Company offices", "es": "Oficinas de empresas"},

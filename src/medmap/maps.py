@@ -6,6 +6,7 @@ inserts tooltip and popup strings as HTML inside the map iframe.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import math
@@ -122,19 +123,6 @@ class _Html(MacroElement):
         self.values = values
 
 
-_LEGEND = """
-{% macro script(this, kwargs) %}
-var legend = L.control({position: "bottomright"});
-legend.onAdd = function () {
-  var div = L.DomUtil.create("div", "medmap-legend");
-  div.style.cssText = "background:rgba(255,255,255,.92);padding:6px 8px;border-radius:4px;font:12px/1.4 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)";
-  div.innerHTML = {{ this.values["html"]|tojson }};
-  return div;
-};
-legend.addTo({{ this._parent.get_name() }});
-{% endmacro %}
-"""
-
 _ATTRIBUTION = """
 {% macro script(this, kwargs) %}
 {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.values["text"]|tojson }});
@@ -165,19 +153,6 @@ def _swatch(color: str, label: str) -> str:
         f'<span style="display:inline-block;width:12px;height:12px;background:{color};'
         f'border:1px solid #999;vertical-align:middle"></span> {escape(label)}'
     )
-
-
-def _barrio_features(
-    barrios: gpd.GeoDataFrame, values: pd.Series, metric: str, lang: str, breaks: list[float]
-) -> dict:
-    """GeoJSON of the barrios with escaped, display-ready properties."""
-    shown = barrios[["code", "name", "comuna_name", "geometry"]].copy()
-    raw = shown["code"].map(values)
-    shown["value"] = [escape(format_metric(metric, v, lang)) for v in raw]
-    shown["fill"] = [color_for(v, breaks) for v in raw]
-    shown["name"] = shown["name"].map(escape)
-    shown["comuna_name"] = shown["comuna_name"].map(escape)
-    return json.loads(shown.to_json(drop_id=True))
 
 
 def entity_popup(
@@ -248,22 +223,27 @@ def aggregate_by_area(
     return pd.concat(groups).reset_index()
 
 
-def add_area_counts(
-    layer: folium.plugins.MarkerCluster, aggregates: pd.DataFrame, lang: str
-) -> None:
+def area_count_markers(aggregates: pd.DataFrame, lang: str) -> list[dict]:
+    """One counted circle per area, for ``MarkerLayer``."""
+    markers = []
     for row in aggregates.itertuples():
         label = t("area_count", lang, n=format_count(row.count, lang), area=row.name)
-        folium.CircleMarker(
-            (row.lat, row.lon),
-            radius=min(4 + math.sqrt(row.count) / 2, 30),
-            color="#444",
-            weight=1,
-            fill=True,
-            fill_color="#e4572e",
-            fill_opacity=0.7,
-            class_name=AGGREGATE_CLASS,
-            tooltip=folium.Tooltip(escape(label)),
-        ).add_to(layer)
+        markers.append(
+            {
+                "lat": round(row.lat, 6),
+                "lon": round(row.lon, 6),
+                "style": {
+                    "radius": min(4 + math.sqrt(row.count) / 2, 30),
+                    "color": "#444",
+                    "weight": 1,
+                    "fillColor": "#e4572e",
+                    "fillOpacity": 0.7,
+                    "className": AGGREGATE_CLASS,
+                },
+                "tooltip": escape(label),
+            }
+        )
+    return markers
 
 
 def use_local_assets(m: folium.Map) -> folium.Map:
@@ -284,11 +264,322 @@ def use_local_assets(m: folium.Map) -> folium.Map:
     return m
 
 
-def build_map(
+def default_bounds(barrios: gpd.GeoDataFrame, selected: Iterable[str] = ()) -> list[list[float]]:
+    """The chosen barrios, or else the urban comunas (the corregimientos are mostly rural)."""
+    chosen = set(selected)
+    focus = barrios[barrios["code"].isin(chosen)] if chosen else barrios.iloc[0:0]
+    if focus.empty:
+        focus = barrios[barrios["comuna_code"] < "50"]
+    minx, miny, maxx, maxy = focus.total_bounds
+    return [[round(miny, 5), round(minx, 5)], [round(maxy, 5), round(maxx, 5)]]
+
+
+def _script_json(value: object) -> str:
+    """JSON that is safe inside a <script> (no closing tag, no HTML-significant characters)."""
+    text = json.dumps(value, ensure_ascii=True, sort_keys=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+class BarrioLayer(folium.map.Layer):
+    """Barrio polygons fetched from a static URL and restyled in the browser per view.
+
+    The shapes are the same for every view, so they travel once per browser (cached),
+    while each rerun sends only the per-barrio colours and labels (``ViewState``).
+    """
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = (function () {
+  var map = {{ this._parent.get_name() }};
+  var text = {{ this.text_json }};
+  var view = {values: {}, selected: [], metric: "", empty: "", legend: "", focus: null};
+  var lastFocus = null;
+  function style(feature) {
+    var entry = view.values[feature.properties.code];
+    var chosen = view.selected.indexOf(feature.properties.code) >= 0;
+    return {fillColor: entry ? entry[0] : text.noValue, fillOpacity: 0.65,
+            color: chosen ? "#1f1f1f" : "#7f7f7f", weight: chosen ? 2.5 : 0.6};
+  }
+  function line(label, value) {
+    var row = document.createElement("div"), key = document.createElement("b");
+    key.textContent = label + ": ";
+    row.appendChild(key);
+    row.appendChild(document.createTextNode(value));
+    return row;
+  }
+  function tooltip(layer) {
+    var p = layer.feature.properties, entry = view.values[p.code];
+    var box = document.createElement("div");
+    box.appendChild(line(text.barrio, p.name));
+    box.appendChild(line(text.comuna, p.comuna_name || ""));
+    box.appendChild(line(view.metric, entry ? entry[1] : view.empty));
+    return box;
+  }
+  var layer = L.geoJson(null, {
+    style: style,
+    onEachFeature: function (feature, part) {
+      part.bindTooltip(tooltip, {sticky: true});
+      part.on("mouseover", function () { part.setStyle({weight: 2, color: "#222"}); });
+      part.on("mouseout", function () { layer.resetStyle(part); });
+    }
+  }).addTo(map);
+  var legend = L.control({position: "bottomright"});
+  var legendBox = L.DomUtil.create("div", "medmap-legend");
+  legendBox.style.cssText = "background:rgba(255,255,255,.92);padding:6px 8px;border-radius:4px;font:12px/1.4 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)";
+  legend.onAdd = function () { return legendBox; };
+  legend.addTo(map);
+  // Each rerun's view (colours, labels, legend, focus) arrives through this call.
+  window.medmapView = function (next) {
+    view = next;
+    layer.setStyle(style);
+    legendBox.innerHTML = next.legend;  // built and escaped on the server
+    var focus = JSON.stringify(next.focus);
+    if (focus !== lastFocus) {
+      lastFocus = focus;
+      map.fitBounds(next.focus);
+    }
+    window.medmapViewToken = next.token;
+  };
+  fetch({{ this.url_json }})
+    .then(function (response) {
+      if (!response.ok) { throw new Error(response.status); }
+      return response.json();
+    })
+    .then(function (shapes) { layer.addData(shapes); })
+    .catch(function (err) {
+      console.error("medmap: barrio shapes", err);
+      legendBox.textContent = text.failed;
+    });
+  return layer;
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, url: str, lang: str):
+        super().__init__(name=t("layer_barrios", lang), overlay=True)
+        self._name = "BarrioLayer"
+        self.url_json = _script_json(url)
+        self.text_json = _script_json(
+            {
+                "barrio": t("tooltip_barrio", lang),
+                "comuna": t("tooltip_comuna", lang),
+                "noValue": NO_VALUE_COLOR,
+                "failed": t("map_shapes_failed", lang),
+            }
+        )
+
+
+class OutlineLayer(folium.map.Layer):
+    """Static outlines (the comunas) fetched from a static URL, not interactive."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.geoJson(null, {
+  interactive: false,
+  style: {fill: false, color: "#333", weight: 1.4}
+}).addTo({{ this._parent.get_name() }});
+fetch({{ this.url_json }})
+  .then(function (response) { return response.ok ? response.json() : null; })
+  .then(function (shapes) { if (shapes) { {{ this.get_name() }}.addData(shapes); } });
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, url: str, name: str):
+        super().__init__(name=name, overlay=True)
+        self._name = "OutlineLayer"
+        self.url_json = _script_json(url)
+
+
+class ViewState(MacroElement):
+    """Hands one view's barrio colours, labels, legend and focus to ``BarrioLayer``."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+if (window.medmapView) { window.medmapView({{ this.state_json }}); }
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, state: dict):
+        super().__init__()
+        self._name = "ViewState"
+        self.state_json = _script_json(state)
+
+
+class StationsLayer(folium.map.Layer):
+    """Metro stations fetched from a static URL; off until chosen in the layer control."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.geoJson(null, {
+  pointToLayer: function (feature, latlng) {
+    return L.circleMarker(latlng, {radius: 3, color: "#555", weight: 1, fillOpacity: 0.9});
+  },
+  onEachFeature: function (feature, part) {
+    part.bindTooltip(function () {
+      var box = document.createElement("span");
+      box.textContent = feature.properties.name + " · " + feature.properties.line;
+      return box;
+    }, {sticky: true});
+  }
+});
+fetch({{ this.url_json }})
+  .then(function (response) { return response.ok ? response.json() : null; })
+  .then(function (shapes) { if (shapes) { {{ this.get_name() }}.addData(shapes); } });
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, url: str, name: str):
+        # show=True keeps the layer control from removing it again on every filter
+        # change (it is re-added then); render() below keeps it off the map instead.
+        super().__init__(name=name, overlay=True, show=True)
+        self._name = "StationsLayer"
+        self.url_json = _script_json(url)
+
+    def render(self, **kwargs):
+        # Skip folium's Layer.render, which would add the layer to the map.
+        MacroElement.render(self, **kwargs)
+
+
+class MarkerLayer(MacroElement):
+    """Markers from one JSON list, built in the browser into the parent layer.
+
+    One template for all markers: folium's one element per marker compiles a Jinja
+    template each, which cost most of a rerun. Tooltip and popup strings arrive
+    already escaped (``escape``); Leaflet inserts them as HTML.
+    """
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function (target, markers) {
+  markers.forEach(function (m) {
+    var marker = m.icon
+      ? L.marker([m.lat, m.lon], {icon: L.divIcon({html: m.icon, className: "medmap-icon",
+                                                   iconSize: [14, 14], iconAnchor: [7, 7]})})
+      : L.circleMarker([m.lat, m.lon], m.style);
+    if (m.tooltip) { marker.bindTooltip(m.tooltip, {sticky: true}); }
+    if (m.popup) { marker.bindPopup(m.popup, {maxWidth: 340}); }
+    target.addLayer(marker);
+  });
+})({{ this._parent.get_name() }}, {{ this.markers_json }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, markers: list[dict]):
+        super().__init__()
+        self._name = "MarkerLayer"
+        self.markers_json = _script_json(markers)
+
+
+def view_state(
+    *,
+    barrio_values: pd.Series,
+    metric: str,
+    lang: str,
+    selected_barrios: Iterable[str],
+    focus: list[list[float]],
+    token: str,
+) -> dict:
+    """Per-barrio colour and label for the barrios that have a value, legend and focus."""
+    breaks = class_breaks(barrio_values)
+    present = barrio_values[barrio_values.notna() & (barrio_values != 0)]
+    return {
+        "values": {
+            str(code): [color_for(value, breaks), format_metric(metric, value, lang)]
+            for code, value in present.items()
+        },
+        "empty": format_metric(metric, None, lang),
+        "metric": t("metric_" + metric, lang),
+        "selected": sorted(set(selected_barrios)),
+        "legend": legend_html(metric, breaks, lang),
+        "focus": focus,
+        "token": token,
+    }
+
+
+def build_base_map(
+    *,
+    barrios_url: str,
+    comunas_url: str,
+    stations_url: str | None,
+    sevilla: gpd.GeoDataFrame,
+    bounds: list[list[float]],
+    lang: str,
+) -> folium.Map:
+    """What stays the same across filters: tiles, shapes, Sevilla, metro, attribution.
+
+    Its script (and so streamlit-folium's component key) changes only with the
+    language, so a filter change updates the map in place instead of remounting it.
+    """
+    m = folium.Map(location=MEDELLIN_CENTER, zoom_start=12, tiles=None, control_scale=True)
+    folium.TileLayer("OpenStreetMap", name="OpenStreetMap", control=False, opacity=0.6).add_to(m)
+    _Html(_ATTRIBUTION, text=GEOMETRY_ATTRIBUTION).add_to(m)
+    BarrioLayer(barrios_url, lang).add_to(m)
+    OutlineLayer(comunas_url, t("layer_comunas", lang)).add_to(m)
+    if not sevilla.empty:
+        _sevilla_highlight(sevilla, lang).add_to(m)
+    if stations_url is not None:
+        StationsLayer(stations_url, t("layer_metro", lang)).add_to(m)
+    m.fit_bounds(bounds)
+    return use_local_assets(m)
+
+
+def _sevilla_highlight(sevilla: gpd.GeoDataFrame, lang: str) -> folium.FeatureGroup:
+    highlight = folium.FeatureGroup(name=t("layer_sevilla", lang))
+    folium.GeoJson(
+        json.loads(sevilla[["code", "geometry"]].to_json(drop_id=True)),
+        style_function=lambda f: {
+            "className": SEVILLA_CLASS,
+            "color": "#d7263d",
+            "weight": 4,
+            "fillColor": "#ffd166",
+            "fillOpacity": 0.45,
+            "interactive": False,
+        },
+    ).add_to(highlight)
+    label_point = sevilla.geometry.iloc[0].representative_point()
+    # A ring wider than a marker cluster, so Sevilla stays visible under Ruta N's markers.
+    halo = folium.CircleMarker(
+        (label_point.y, label_point.x),
+        radius=26,
+        color="#d7263d",
+        weight=3,
+        dash_array="6 4",
+        fill=False,
+        class_name="medmap-sevilla-halo",
+    )
+    # folium drops the Leaflet option `interactive`: set it so clicks reach the barrio.
+    halo.options["interactive"] = False
+    halo.add_to(highlight)
+    folium.Marker(
+        (label_point.y, label_point.x),
+        icon=folium.DivIcon(
+            html=(
+                '<div class="medmap-sevilla-label" style="font:bold 12px sans-serif;'
+                "color:#7a0010;background:rgba(255,255,255,.85);padding:1px 4px;"
+                'border-radius:3px;white-space:nowrap;transform:translate(30px,-50%)">'
+                f"{escape(t('sevilla_label', lang))}</div>"
+            ),
+            icon_size=(0, 0),
+        ),
+        interactive=False,
+    ).add_to(highlight)
+    return highlight
+
+
+def build_view_layers(
     *,
     barrios: gpd.GeoDataFrame,
     comunas: gpd.GeoDataFrame,
-    stations: gpd.GeoDataFrame | None,
     entities: pd.DataFrame,
     sources: pd.DataFrame,
     sector_labels: Mapping[str, str],
@@ -299,93 +590,12 @@ def build_map(
     lang: str,
     selected_barrios: Iterable[str] = (),
     colors: Mapping[str, str] | None = None,
-) -> folium.Map:
-    """The whole map for one view.
+) -> list[folium.FeatureGroup]:
+    """What changes with the filters: markers, and the view state of the barrio layer.
 
     ``entities`` is the filtered, located frame; ``barrio_values`` maps barrio
     code to the chosen metric; the ``*_labels`` map entity ids to display text.
     """
-    m = folium.Map(location=MEDELLIN_CENTER, zoom_start=12, tiles=None, control_scale=True)
-    folium.TileLayer("OpenStreetMap", name="OpenStreetMap", control=False, opacity=0.6).add_to(m)
-    _Html(_ATTRIBUTION, text=GEOMETRY_ATTRIBUTION).add_to(m)
-
-    breaks = class_breaks(barrio_values)
-    selected = set(selected_barrios)
-    folium.GeoJson(
-        _barrio_features(barrios, barrio_values, metric, lang, breaks),
-        name=t("layer_barrios", lang),
-        style_function=lambda f: {
-            "fillColor": f["properties"]["fill"],
-            "fillOpacity": 0.65,
-            "color": "#1f1f1f" if f["properties"]["code"] in selected else "#7f7f7f",
-            "weight": 2.5 if f["properties"]["code"] in selected else 0.6,
-        },
-        highlight_function=lambda f: {"weight": 2, "color": "#222"},
-        tooltip=folium.GeoJsonTooltip(
-            fields=["name", "comuna_name", "value"],
-            aliases=[
-                escape(t("tooltip_barrio", lang)),
-                escape(t("tooltip_comuna", lang)),
-                escape(t("metric_" + metric, lang)),
-            ],
-            sticky=True,
-        ),
-    ).add_to(m)
-
-    folium.GeoJson(
-        json.loads(comunas[["code", "geometry"]].to_json(drop_id=True)),
-        name=t("layer_comunas", lang),
-        style_function=lambda f: {
-            "fill": False,
-            "color": "#333",
-            "weight": 1.4,
-            "interactive": False,
-        },
-    ).add_to(m)
-
-    sevilla = barrios[barrios["code"] == SEVILLA_CODE]
-    if not sevilla.empty:
-        highlight = folium.FeatureGroup(name=t("layer_sevilla", lang))
-        folium.GeoJson(
-            json.loads(sevilla[["code", "geometry"]].to_json(drop_id=True)),
-            style_function=lambda f: {
-                "className": SEVILLA_CLASS,
-                "color": "#d7263d",
-                "weight": 4,
-                "fillColor": "#ffd166",
-                "fillOpacity": 0.45,
-                "interactive": False,
-            },
-        ).add_to(highlight)
-        label_point = sevilla.geometry.iloc[0].representative_point()
-        # A ring wider than a marker cluster, so Sevilla stays visible under Ruta N's markers.
-        halo = folium.CircleMarker(
-            (label_point.y, label_point.x),
-            radius=26,
-            color="#d7263d",
-            weight=3,
-            dash_array="6 4",
-            fill=False,
-            class_name="medmap-sevilla-halo",
-        )
-        # folium drops the Leaflet option `interactive`: set it so clicks reach the barrio.
-        halo.options["interactive"] = False
-        halo.add_to(highlight)
-        folium.Marker(
-            (label_point.y, label_point.x),
-            icon=folium.DivIcon(
-                html=(
-                    '<div class="medmap-sevilla-label" style="font:bold 12px sans-serif;'
-                    "color:#7a0010;background:rgba(255,255,255,.85);padding:1px 4px;"
-                    'border-radius:3px;white-space:nowrap;transform:translate(30px,-50%)">'
-                    f"{escape(t('sevilla_label', lang))}</div>"
-                ),
-                icon_size=(0, 0),
-            ),
-            interactive=False,
-        ).add_to(highlight)
-        highlight.add_to(m)
-
     colors = dict(colors or sector_colors(entities["sector"].dropna()))
     located = entities[entities.geometry.notna()]
     company_points = located["kind"] == "company"
@@ -394,11 +604,7 @@ def build_map(
         # Too many offices to draw one by one: one counted marker per area, drawn below.
         aggregates = aggregate_by_area(located[company_points], barrios, comunas)
         located = located[~company_points]
-    institutions = folium.FeatureGroup(name=t("layer_institutions", lang))
-    companies_group = folium.FeatureGroup(name=t("layer_companies", lang))
-    cluster = folium.plugins.MarkerCluster(
-        options={"maxClusterRadius": 30, "spiderfyOnMaxZoom": True, "showCoverageOnHover": False}
-    ).add_to(companies_group)
+    institution_markers, company_markers = [], []
     for _, row in located.iterrows():
         popup = entity_popup(
             row,
@@ -414,65 +620,79 @@ def build_map(
             if approx
             else ""
         )
-        point = (row.geometry.y, row.geometry.x)
+        marker = {
+            "lat": round(row.geometry.y, 6),
+            "lon": round(row.geometry.x, 6),
+            "tooltip": tooltip,
+            "popup": popup,
+        }
         if row["kind"] == "institution":
             border = "dashed" if approx else "solid"
-            folium.Marker(
-                point,
-                icon=folium.DivIcon(
-                    html=(
-                        f'<div class="{INSTITUTION_CLASS}{" " + APPROX_CLASS if approx else ""}" '
-                        f'style="width:14px;height:14px;background:#2b2d42;border:2px {border} #fff;'
-                        'transform:rotate(45deg);box-shadow:0 0 2px #000"></div>'
-                    ),
-                    icon_size=(14, 14),
-                    icon_anchor=(7, 7),
-                ),
-                tooltip=folium.Tooltip(tooltip),
-                popup=folium.Popup(popup, max_width=340),
-            ).add_to(institutions)
+            marker["icon"] = (
+                f'<div class="{INSTITUTION_CLASS}{" " + APPROX_CLASS if approx else ""}" '
+                f'style="width:14px;height:14px;background:#2b2d42;border:2px {border} #fff;'
+                'transform:rotate(45deg);box-shadow:0 0 2px #000"></div>'
+            )
+            institution_markers.append(marker)
         else:
             color = colors.get(row["sector"], "#444")
-            folium.CircleMarker(
-                point,
-                radius=7,
-                color=color,
-                weight=2,
-                fill=True,
-                fill_color=color,
-                fill_opacity=0.15 if approx else 0.85,
-                dash_array="3 3" if approx else None,
-                class_name=f"{COMPANY_CLASS}{' ' + APPROX_CLASS if approx else ''}",
-                tooltip=folium.Tooltip(tooltip),
-                popup=folium.Popup(popup, max_width=340),
-            ).add_to(cluster)
+            marker["style"] = {
+                "radius": 7,
+                "color": color,
+                "weight": 2,
+                "fillColor": color,
+                "fillOpacity": 0.15 if approx else 0.85,
+                "dashArray": "3 3" if approx else None,
+                "className": f"{COMPANY_CLASS}{' ' + APPROX_CLASS if approx else ''}",
+            }
+            company_markers.append(marker)
     if aggregated:
-        add_area_counts(cluster, aggregates, lang)
-    institutions.add_to(m)
-    companies_group.add_to(m)
+        company_markers += area_count_markers(aggregates, lang)
+    institutions = folium.FeatureGroup(name=t("layer_institutions", lang))
+    MarkerLayer(institution_markers).add_to(institutions)
+    companies_group = folium.FeatureGroup(name=t("layer_companies", lang))
+    cluster = folium.plugins.MarkerCluster(
+        options={"maxClusterRadius": 30, "spiderfyOnMaxZoom": True, "showCoverageOnHover": False}
+    ).add_to(companies_group)
+    MarkerLayer(company_markers).add_to(cluster)
 
-    if stations is not None:
-        metro = folium.FeatureGroup(name=t("layer_metro", lang), show=False)
-        for _, station in stations.iterrows():
-            folium.CircleMarker(
-                (station.geometry.y, station.geometry.x),
-                radius=3,
-                color="#555",
-                weight=1,
-                fill=True,
-                fill_opacity=0.9,
-                tooltip=folium.Tooltip(f"{escape(station['name'])} · {escape(station['line'])}"),
-            ).add_to(metro)
-        metro.add_to(m)
+    selected = sorted(set(selected_barrios))
+    token = hashlib.sha256(
+        json.dumps([sorted(entities["entity_id"]), metric, selected, lang]).encode()
+    ).hexdigest()[:16]
+    ViewState(
+        view_state(
+            barrio_values=barrio_values,
+            metric=metric,
+            lang=lang,
+            selected_barrios=selected,
+            focus=default_bounds(barrios, selected),
+            token=token,
+        )
+    ).add_to(institutions)
+    return [use_local_assets(institutions), use_local_assets(companies_group)]
 
-    _Html(_LEGEND, html=legend_html(metric, breaks, lang)).add_to(m)
-    folium.LayerControl(collapsed=True).add_to(m)
-    # Open on the urban comunas (the corregimientos are mostly rural), or on the chosen barrios.
-    focus = (
-        barrios[barrios["code"].isin(selected)]
-        if selected
-        else barrios[barrios["comuna_code"] < "50"]
+
+def build_map(
+    *,
+    barrios: gpd.GeoDataFrame,
+    comunas: gpd.GeoDataFrame,
+    barrios_url: str,
+    comunas_url: str,
+    stations_url: str | None,
+    lang: str,
+    **view: object,
+) -> folium.Map:
+    """The base map with one view's layers on it, as a single standalone map."""
+    m = build_base_map(
+        barrios_url=barrios_url,
+        comunas_url=comunas_url,
+        stations_url=stations_url,
+        sevilla=barrios[barrios["code"] == SEVILLA_CODE],
+        bounds=default_bounds(barrios),
+        lang=lang,
     )
-    minx, miny, maxx, maxy = focus.total_bounds
-    m.fit_bounds([[miny, minx], [maxy, maxx]])
-    return use_local_assets(m)
+    for layer in build_view_layers(barrios=barrios, comunas=comunas, lang=lang, **view):
+        layer.add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
+    return m

@@ -18,7 +18,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from medmap.assets import install_static_assets
+from medmap.assets import install_geo_files, install_static_assets
 from medmap.data import DataError, Dataset, load_dataset
 from medmap.filters import (
     Filters,
@@ -28,7 +28,14 @@ from medmap.filters import (
     largest_raised,
     latest_staff,
 )
-from medmap.geo import GeoError, load_barrios, load_comunas, load_metro_stations, locate_entities
+from medmap.geo import (
+    GeoError,
+    display_geometry,
+    load_barrios,
+    load_comunas,
+    load_metro_stations,
+    locate_entities,
+)
 from medmap.i18n import DEFAULT_LANG, LANGS, format_count, format_usd, t
 from medmap.paths import data_dir, geo_dir, project_root
 from medmap.problems import Problem
@@ -75,6 +82,14 @@ class View:
 def setup_static_assets() -> str:
     """Copy Leaflet & co. into static/ once per server process."""
     return str(install_static_assets(project_root() / "static"))
+
+
+@st.cache_resource(show_spinner=False)
+def geometry_urls(geo: str) -> dict[str, str]:
+    """URLs of the display geometry in static/, written once per process and geometry."""
+    layers = get_layers(geo)
+    files = display_geometry(layers.barrios, layers.comunas, layers.stations)
+    return install_geo_files(project_root() / "static", files)
 
 
 @st.cache_resource(show_spinner=False)
