@@ -138,14 +138,11 @@ def _unknown_refs(
     name: str, df: pd.DataFrame, column: str, known: Iterable[str], code: str, split: bool = False
 ) -> list[Problem]:
     known = set(known)
-    problems = []
-    for index, cell in df[column].items():
-        if pd.isna(cell):
-            continue
-        for ref in str(cell).split(";") if split else [str(cell)]:
-            if ref not in known:
-                problems.append(Problem(name, _line_of(index), column, code, ref))
-    return problems
+    cells = df[column].dropna().astype(str)
+    # Vectorised: only the rows holding an unknown reference are looked at one by one.
+    refs = cells.str.split(";").explode() if split else cells
+    bad = refs[[ref not in known for ref in refs.to_numpy(dtype=object)]]
+    return [Problem(name, _line_of(index), column, code, ref) for index, ref in bad.items()]
 
 
 def location_problems(entities: pd.DataFrame, file: str = "entities.csv") -> list[Problem]:
