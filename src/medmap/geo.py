@@ -88,7 +88,8 @@ def locate_entities(
         chosen = (precision == level).to_numpy()
         if chosen.any():
             points[chosen] = code[chosen].map(lookup).to_numpy()
-    located = gpd.GeoDataFrame(entities.copy(), geometry=points, crs=WGS84)
+    # Shallow: pandas copy-on-write keeps the caller's frame intact without a second copy.
+    located = gpd.GeoDataFrame(entities.copy(deep=False), geometry=points, crs=WGS84)
     located["approximate"] = located["location_precision"].isin(("barrio", "comuna"))
     has_point = located.geometry.notna()
     joined = gpd.sjoin(
