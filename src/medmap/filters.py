@@ -49,7 +49,9 @@ def filter_entities(entities: pd.DataFrame, filters: Filters) -> pd.DataFrame:
         keep &= entities["sector"].isin(filters.sectors).fillna(False)
     if filters.kinds:
         keep &= entities["kind"].isin(filters.kinds)
-    return entities[keep.astype(bool)]
+    keep = keep.astype(bool)
+    # Nothing filtered out: the same frame (copy-on-write), not a copy of a large registry.
+    return entities if keep.all() else entities[keep]
 
 
 def dropped_values(
@@ -95,14 +97,14 @@ class Kpis:
 
 def compute_kpis(entities: pd.DataFrame, staff: pd.DataFrame, funding: pd.DataFrame) -> Kpis:
     """Headline figures for the filtered entities; only reported values are summed."""
-    companies = entities[(entities["kind"] == "company") & (entities["status"] != "context")]
-    ids = set(companies["entity_id"])
+    is_company = (entities["kind"] == "company") & (entities["status"] != "context")
+    ids = set(entities.loc[is_company, "entity_id"])
     staff_rows = latest_staff(staff)
     staff_rows = staff_rows[staff_rows["entity_id"].isin(ids)]
     funding_rows = largest_raised(funding)
     funding_rows = funding_rows[funding_rows["entity_id"].isin(ids)]
     return Kpis(
-        companies=len(companies),
+        companies=int(is_company.sum()),
         staff_total=int(staff_rows["staff"].sum()),
         staff_reporting=len(staff_rows),
         funding_total=float(funding_rows["amount_usd"].sum()),
@@ -119,17 +121,19 @@ def per_area(
     Only entities placed in an area count; staff and funding are summed over
     the entities that report them, and stay missing where none does.
     """
-    placed = entities[entities[area].notna()][["entity_id", area]]
-    staff_rows = latest_staff(staff)[["entity_id", "staff"]]
-    funding_rows = largest_raised(funding)[["entity_id", "amount_usd"]]
-    merged = placed.merge(staff_rows, on="entity_id", how="left").merge(
-        funding_rows, on="entity_id", how="left"
-    )
-    grouped = merged.groupby(area)
+    placed = entities.loc[entities[area].notna(), ["entity_id", area]]
+    counts = placed.groupby(area)["entity_id"].count()
+
+    def summed(rows: pd.DataFrame, column: str) -> pd.Series:
+        # Only the reporting entities are joined (a registry may have 100,000 rows).
+        reporting = placed[placed["entity_id"].isin(rows["entity_id"])]
+        joined = reporting.merge(rows[["entity_id", column]], on="entity_id")
+        return joined.groupby(area)[column].sum(min_count=1).reindex(counts.index)
+
     return pd.DataFrame(
         {
-            "entities": grouped["entity_id"].count(),
-            "staff": grouped["staff"].sum(min_count=1),
-            "funding": grouped["amount_usd"].sum(min_count=1),
+            "entities": counts,
+            "staff": summed(latest_staff(staff), "staff"),
+            "funding": summed(largest_raised(funding), "amount_usd"),
         }
     ).rename_axis(area)

@@ -597,12 +597,14 @@ def build_view_layers(
     code to the chosen metric; the ``*_labels`` map entity ids to display text.
     """
     colors = dict(colors or sector_colors(entities["sector"].dropna()))
-    located = entities[entities.geometry.notna()]
+    has_point = entities.geometry.notna()
+    located = entities if has_point.all() else entities[has_point]
     company_points = located["kind"] == "company"
     aggregated = int(company_points.sum()) > MAX_INDIVIDUAL_MARKERS
     if aggregated:
         # Too many offices to draw one by one: one counted marker per area, drawn below.
-        aggregates = aggregate_by_area(located[company_points], barrios, comunas)
+        codes = located.loc[company_points, ["barrio_code", "comuna_code"]]
+        aggregates = aggregate_by_area(codes, barrios, comunas)
         located = located[~company_points]
     institution_markers, company_markers = [], []
     for _, row in located.iterrows():

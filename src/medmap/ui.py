@@ -412,11 +412,16 @@ def empty_state(lang: str) -> None:
 def company_chart_inputs(view: View) -> list[tuple[str, pd.DataFrame, str, str, str, bool]]:
     """Rows for the staff and funding bar charts of the companies shown, with a caption of gaps."""
     lang = view.lang
-    companies = view.shown[view.shown["kind"] == "company"][["entity_id", "name", "sector"]]
+    companies = view.shown.loc[view.shown["kind"] == "company", ["entity_id", "name", "sector"]]
     staff = latest_staff(view.data.staff).rename(columns={"as_of": "date"})
     funding = largest_raised(view.data.funding)
-    staff_rows = companies.merge(staff, on="entity_id")
-    funding_rows = companies.merge(funding, on="entity_id")
+    # The few reporting companies first, so a large registry is not merged whole.
+    staff_rows = companies[companies["entity_id"].isin(staff["entity_id"])].merge(
+        staff, on="entity_id"
+    )
+    funding_rows = companies[companies["entity_id"].isin(funding["entity_id"])].merge(
+        funding, on="entity_id"
+    )
     missing = len(companies) - len(set(staff_rows["entity_id"]) | set(funding_rows["entity_id"]))
     if missing and len(companies):
         st.caption(t("no_figures", lang, n=missing))
