@@ -1,0 +1,532 @@
+"""Servers, browser and measurements shared by the three apps of the benchmark.
+
+Every figure is taken the same way for every app:
+
+- a server is ``streamlit run`` on a free loopback port, healthy on ``/_stcore/health``;
+- every page is a new browser context (empty HTTP cache, no cookies) in one Debian
+  Chromium; requests to anything but loopback go to a dead proxy and fail at once;
+- "ready" means the app's map is drawn (``DrawnSpec``) **and** the script is idle
+  (``data-test-script-state="notRunning"``, no running status widget, no stale
+  element), and stays idle for ``QUIET_MS`` (a rerun that starts meanwhile, e.g.
+  the one ``st_folium``'s default return value triggers, is waited for too);
+- times are taken in the page (``performance.now()``), not in Python.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+ROOT = Path(__file__).resolve().parents[1]
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+QUIET_MS = 1500
+VIEWPORT = {"width": 1440, "height": 1000}
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+# --- in-page instrumentation -----------------------------------------------------------
+
+# Runs in every frame (the app page and the map iframe) before any page script.
+INIT_SCRIPT = """
+(() => {
+  const topSink = () => { try { return window.top.__benchLT; } catch (e) { return null; } };
+  if (window.top === window) window.__benchLT = [];
+  try {
+    new PerformanceObserver((list) => {
+      const sink = topSink();
+      if (!sink) return;
+      for (const e of list.getEntries()) {
+        sink.push({
+          d: e.duration, t: performance.timeOrigin + e.startTime,
+          // The same-origin map iframe shares the page's event loop: its tasks reach
+          // the page's observer too, attributed to an iframe container.
+          frame: window.top === window && e.name === "self"
+            && !(e.attribution || []).some((a) => a.containerType === "iframe")
+            ? "page" : "map-iframe",
+        });
+      }
+    }).observe({type: "longtask", buffered: true});
+  } catch (e) {}
+  if (window.top !== window) return;
+  const b = window.__bench = {
+    runStarts: [], runEnds: [], state: null, chosenAt: null, chartDrawnAt: 0,
+  };
+  const check = () => {
+    // The latest moment a Plotly chart drew its SVG ("page complete").
+    if (document.querySelector('[data-testid="stPlotlyChart"] .main-svg:not([data-bench])')) {
+      for (const svg of document.querySelectorAll(
+        '[data-testid="stPlotlyChart"] .main-svg:not([data-bench])')) svg.dataset.bench = "1";
+      b.chartDrawnAt = performance.now();
+    }
+    const app = document.querySelector('[data-testid="stApp"]');
+    const s = app ? app.getAttribute("data-test-script-state") : null;
+    if (s === b.state) return;
+    if (s === "running") b.runStarts.push(performance.now());
+    else if (b.state === "running") b.runEnds.push(performance.now());
+    b.state = s;
+  };
+  new MutationObserver(check).observe(document, {subtree: true, childList: true,
+    attributes: true, attributeFilter: ["data-test-script-state"]});
+  // The moment the user picks an option of a select box (the start of a filter change).
+  document.addEventListener("click", (e) => {
+    if (e.target instanceof Element && e.target.closest('[role="option"]')) {
+      b.chosenAt = performance.now();
+    }
+  }, true);
+})();
+"""
+
+# True (with the time) once the map is drawn, the KPI changed and the script is idle.
+READY = """
+(spec) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute("data-test-script-state") !== "notRunning") return false;
+  const status = document.querySelector('[data-testid="stStatusWidget"]');
+  if (status && (status.querySelector('[data-testid="stStatusWidgetRunningIcon"]')
+                 || /running/i.test(status.innerText))) return false;
+  if (document.querySelector('[data-stale="true"]')) return false;
+  const frames = [...document.querySelectorAll('iframe[title="streamlit_folium.st_folium"]')];
+  if (frames.length !== 1) return false;
+  const win = frames[0].contentWindow, doc = frames[0].contentDocument;
+  if (!win || !doc || !win.map || !win.map._loaded) return false;
+  // After a filter change: a new map iframe, or the same one showing a new view token.
+  const old = frames[0].dataset.benchOld;
+  if (old !== undefined && (old === "-" || win.medmapViewToken === old)) return false;
+  if (!doc.querySelector(".leaflet-container")) return false;
+  const paths = doc.querySelectorAll(
+    ".leaflet-overlay-pane path.leaflet-interactive:not(.medmap-company):not(.medmap-area-count)"
+  ).length;
+  if (paths < spec.minPaths) return false;
+  if (spec.markers) {
+    const markers = doc.querySelectorAll(
+      ".leaflet-marker-pane > *, path.medmap-company, path.medmap-area-count").length;
+    if (markers === 0) return false;
+  }
+  if (spec.charts) {
+    for (const chart of document.querySelectorAll('[data-testid="stPlotlyChart"]')) {
+      if (!chart.querySelector(".main-svg")) return false;
+    }
+  }
+  let kpi = null;
+  if (spec.kpi) {
+    const metric = [...document.querySelectorAll('[data-testid="stMetric"]')]
+      .find((m) => m.innerText.trim().startsWith(spec.kpi));
+    const value = metric && metric.querySelector('[data-testid="stMetricValue"]');
+    if (!value) return false;
+    kpi = value.innerText.trim();
+    if (spec.kpiBefore !== null && kpi === spec.kpiBefore) return false;
+  }
+  return {t: performance.now(), runs: window.__bench.runStarts.length, kpi, paths};
+}
+"""
+
+MARK_OLD_MAP = """() => {
+  for (const f of document.querySelectorAll('iframe[title="streamlit_folium.st_folium"]'))
+    f.dataset.benchOld = (f.contentWindow && f.contentWindow.medmapViewToken) || "-";
+}"""
+
+KPI_TEXT = """(label) => {
+  const metric = [...document.querySelectorAll('[data-testid="stMetric"]')]
+    .find((m) => m.innerText.trim().startsWith(label));
+  const value = metric && metric.querySelector('[data-testid="stMetricValue"]');
+  return value ? value.innerText.trim() : null;
+}"""
+
+
+# --- apps and servers ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AppSpec:
+    """One app as the harness runs and judges it."""
+
+    name: str
+    script: Path
+    env: dict[str, str]
+    min_paths: int  # barrio polygons that must be in the map iframe
+    markers: bool  # the marker layer must have drawn something
+    kpi: str | None  # label of the st.metric that a filter change must change
+    has_filter: bool
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen
+    url: str
+    start_s: float
+    log: object
+
+    def rss_mb(self) -> float:
+        return _proc_status_kb(self.process.pid, "VmRSS") / 1024
+
+    def hwm_mb(self) -> float:
+        return _proc_status_kb(self.process.pid, "VmHWM") / 1024
+
+
+def _proc_status_kb(pid: int, key: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1])
+    raise RuntimeError(f"{key} not in /proc/{pid}/status")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+STANDALONE_CONFIG = """\
+# Written by bench/run.py: serve static/ (a link to the repository's) like medmap does.
+[server]
+enableStaticServing = true
+headless = true
+
+[browser]
+gatherUsageStats = false
+"""
+
+
+def standalone_app_dir(source: Path, target: Path) -> Path:
+    """A folder to run ``source`` from: the file, ``static/`` -> repo ``static/``, config."""
+    target.mkdir(parents=True)
+    script = target / source.name
+    shutil.copyfile(source, script)
+    (target / "static").symlink_to(ROOT / "static", target_is_directory=True)
+    (target / ".streamlit").mkdir()
+    (target / ".streamlit" / "config.toml").write_text(STANDALONE_CONFIG)
+    return script
+
+
+def start_server(app: AppSpec, timeout_s: float = 120) -> Server:
+    port = free_port()
+    log = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the server)
+    started = time.monotonic()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(app.script),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=app.script.parent,
+        env={**os.environ, **app.env},
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = started + timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            log.seek(0)
+            raise RuntimeError(f"{app.name}: streamlit exited: {log.read().decode()[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return Server(process, url, time.monotonic() - started, log)
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"{app.name}: streamlit did not become healthy in {timeout_s} s")
+
+
+def stop_server(server: Server) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait()
+    server.log.close()
+
+
+def server_log_tail(server: Server, chars: int = 3000) -> str:
+    server.log.seek(0)
+    return server.log.read().decode(errors="replace")[-chars:]
+
+
+# --- browser ---------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator[Browser]:
+    """Debian Chromium, headless; every non-loopback request fails (a dead proxy).
+
+    Playwright's ``route()`` would also block, but request interception turns
+    Chromium's HTTP cache off, so a filter change would re-download the map
+    iframe's scripts that a real browser keeps: the proxy keeps the cache.
+    """
+    executable = shutil.which("chromium")
+    if executable is None:
+        raise SystemExit("Debian chromium is not installed (make bench installs it)")
+    dead = free_port()
+    args = [
+        *CHROMIUM_ARGS,
+        f"--proxy-server=http://127.0.0.1:{dead}",
+        "--proxy-bypass-list=127.0.0.1;localhost",
+    ]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=args)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def chromium_version() -> str:
+    executable = shutil.which("chromium")
+    if executable is None:
+        return "missing"
+    out = subprocess.run(
+        [executable, "--version"], capture_output=True, text=True, check=False
+    ).stdout
+    return out.strip()
+
+
+@dataclass
+class Traffic:
+    """Bytes the page received: websocket payloads and HTTP responses (on the wire)."""
+
+    ws: int = 0
+    http: int = 0
+    ws_frames: int = 0
+    http_responses: int = 0
+    blocked: list[str] = field(default_factory=list)
+
+    def snapshot(self) -> tuple[int, int]:
+        return self.ws, self.http
+
+
+@dataclass
+class Tab:
+    context: BrowserContext
+    page: Page
+    traffic: Traffic
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.context.close()
+
+
+def new_tab(browser: Browser) -> Tab:
+    context = browser.new_context(viewport=VIEWPORT, locale="en-US")
+    context.add_init_script(INIT_SCRIPT)
+    page = context.new_page()
+    traffic = Traffic()
+
+    def on_frame(payload: str | bytes) -> None:
+        traffic.ws += len(payload.encode() if isinstance(payload, str) else payload)
+        traffic.ws_frames += 1
+
+    page.on("websocket", lambda ws: ws.on("framereceived", on_frame))
+    page.on(
+        "requestfailed",
+        lambda r: None if r.url.startswith("http://127.0.0.1") else traffic.blocked.append(r.url),
+    )
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+
+    def on_finished(event: dict) -> None:
+        traffic.http += int(event.get("encodedDataLength", 0))
+        traffic.http_responses += 1
+
+    cdp.on("Network.loadingFinished", on_finished)
+    return Tab(context, page, traffic)
+
+
+# --- measurements ----------------------------------------------------------------------
+
+
+class MeasureError(RuntimeError):
+    pass
+
+
+def _spec(app: AppSpec, kpi_before: str | None = None, charts: bool = True) -> dict:
+    return {
+        "minPaths": app.min_paths,
+        "markers": app.markers,
+        "kpi": app.kpi,
+        "kpiBefore": kpi_before,
+        "charts": charts,
+    }
+
+
+def wait_ready(page: Page, spec: dict, timeout_s: float) -> dict:
+    """Wait for READY, then for QUIET_MS without a new script run; the time READY last held."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        remaining = max(deadline - time.monotonic(), 0.1) * 1000
+        try:
+            handle = page.wait_for_function(READY, arg=spec, polling="raf", timeout=remaining)
+        except PlaywrightTimeout as err:
+            raise MeasureError(f"not ready within {timeout_s:.0f} s") from err
+        ready = handle.json_value()
+        try:
+            page.wait_for_function(
+                "n => window.__bench.runStarts.length > n",
+                arg=ready["runs"],
+                polling="raf",
+                timeout=QUIET_MS,
+            )
+        except PlaywrightTimeout:
+            return ready
+        if time.monotonic() > deadline:
+            raise MeasureError(f"script kept rerunning for {timeout_s:.0f} s")
+
+
+LONGEST = """(since) => {
+  const out = {page: 0, "map-iframe": 0};
+  for (const e of window.__benchLT) {
+    if (e.t >= since && e.frame in out) out[e.frame] = Math.max(out[e.frame], e.d);
+  }
+  return out;
+}"""
+
+
+def longest_tasks_ms(page: Page, since_epoch_ms: float = 0) -> dict[str, float]:
+    """The longest task (>= 50 ms, else 0) seen by the page and by its map iframe(s)."""
+    return page.evaluate(LONGEST, since_epoch_ms)
+
+
+RUN_TIME = """(since) => {
+  const b = window.__bench;
+  let total = 0;
+  b.runStarts.forEach((start, i) => {
+    if (start < since) return;
+    const end = b.runEnds.find((e) => e >= start);
+    if (end !== undefined) total += end - start;
+  });
+  return total;
+}"""
+
+
+def script_running_ms(page: Page, since_ms: float = 0) -> float:
+    """How long the page showed the script as running (all runs since ``since_ms``)."""
+    return float(page.evaluate(RUN_TIME, since_ms))
+
+
+def _longest(tasks: dict[str, float]) -> dict[str, float]:
+    return {
+        "longtask_ms": max(tasks.values()),
+        "longtask_page_ms": tasks["page"],
+        "longtask_iframe_ms": tasks["map-iframe"],
+    }
+
+
+def load(browser: Browser, app: AppSpec, server: Server, timeout_s: float) -> tuple[Tab, dict]:
+    """Open the app in a new tab; time from navigation start to ready (page clock)."""
+    tab = new_tab(browser)
+    try:
+        tab.page.goto(server.url + "/", wait_until="commit", timeout=timeout_s * 1000)
+        # The issue's "map drawn": barrio paths present and the script idle; then the
+        # rest of the page (Plotly charts drawn too), timed from the same navigation.
+        ready = wait_ready(tab.page, _spec(app, charts=False), timeout_s)
+        wait_ready(tab.page, _spec(app), timeout_s)
+        charts_at = tab.page.evaluate("window.__bench.chartDrawnAt")
+        sample = {
+            "ms": ready["t"],
+            "complete_ms": max(ready["t"], charts_at),
+            "ws_bytes": tab.traffic.ws,
+            "http_bytes": tab.traffic.http,
+            "bytes": tab.traffic.ws + tab.traffic.http,
+            **_longest(longest_tasks_ms(tab.page)),
+            "script_ms": script_running_ms(tab.page),
+            "blocked": len(tab.traffic.blocked),
+        }
+    except Exception:
+        tab.close()
+        raise
+    return tab, sample
+
+
+def multiselect(page: Page, label: str):
+    return page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(
+        has=page.locator('[data-testid="stWidgetLabel"]', has_text=re.compile(f"^{label}"))
+    )
+
+
+def change_filter(tab: Tab, app: AppSpec, sector: str, timeout_s: float) -> dict:
+    """Choose ``sector`` in the sidebar; time from the click on it to the new state, ready."""
+    page = tab.page
+    box = multiselect(page, "Sector")
+    box.click()
+    field_ = box.locator("input")
+    field_.fill(sector)
+    option = page.get_by_role("option", name=sector, exact=True)
+    option.wait_for(timeout=timeout_s * 1000)
+    page.evaluate(MARK_OLD_MAP)
+    kpi_before = page.evaluate(KPI_TEXT, app.kpi)
+    if kpi_before is None:
+        raise MeasureError(f"{app.name}: no '{app.kpi}' metric on the page")
+    epoch_before = page.evaluate("performance.timeOrigin + performance.now()")
+    ws0, http0 = tab.traffic.snapshot()
+    option.click()
+    ready = wait_ready(page, _spec(app, kpi_before), timeout_s)
+    chosen_at = page.evaluate("window.__bench.chosenAt")
+    chips = box.locator("[data-tag]").all_inner_texts()
+    if [c.strip() for c in chips] != [sector]:
+        raise MeasureError(f"{app.name}: chose {sector!r}, the filter shows {chips}")
+    sample = {
+        "ms": ready["t"] - chosen_at,
+        "ws_bytes": tab.traffic.ws - ws0,
+        "http_bytes": tab.traffic.http - http0,
+        "bytes": tab.traffic.ws - ws0 + tab.traffic.http - http0,
+        **_longest(longest_tasks_ms(page, epoch_before)),
+        "script_ms": script_running_ms(page, chosen_at),
+        "kpi_before": kpi_before,
+        "kpi_after": ready["kpi"],
+    }
+    page.keyboard.press("Escape")
+    return sample
+
+
+def open_sessions(
+    browser: Browser, app: AppSpec, server: Server, count: int, timeout_s: float
+) -> list[Tab]:
+    """Open ``count`` more sessions, one after the other, each until its map is drawn.
+
+    They stay open together (concurrent sessions); opening them one by one keeps
+    each wait within ``timeout_s`` on a slow machine.
+    """
+    tabs: list[Tab] = []
+    try:
+        for _ in range(count):
+            tab = new_tab(browser)
+            tabs.append(tab)
+            tab.page.goto(server.url + "/", wait_until="commit", timeout=timeout_s * 1000)
+            wait_ready(tab.page, _spec(app), timeout_s)
+    except Exception:
+        for tab in tabs:
+            tab.close()
+        raise
+    return tabs

@@ -1,0 +1,66 @@
+"""The benchmark harness runs end to end (``bench/run.py --quick``) and writes every figure.
+
+No performance threshold is asserted here: the figures depend on the machine.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import ROOT, chromium_path
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+RAW_BARRIOS = ROOT.parent / "shared" / "data" / "geo" / "barrios.geojson"
+
+
+@pytest.mark.timeout(600)
+def test_quick_benchmark_writes_every_figure(tmp_path):
+    chromium_path()  # skips (fails in CI) when Debian chromium is missing
+    if not RAW_BARRIOS.is_file():
+        pytest.skip(f"the naive baseline needs {RAW_BARRIOS}")
+    out = tmp_path / "quick.json"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=580,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "PASS" in result.stdout or "FAIL" in result.stdout
+
+    report = json.loads(out.read_text())
+    figures = report["figures"]
+    assert set(figures) == {"medmap", "naive", "floor"}
+    expected = {
+        "map_drawn_cold_ms",
+        "map_drawn_warm_ms",
+        "bytes_first_load",
+        "rss_1_session_mb",
+        "rss_all_sessions_mb",
+        "rss_per_extra_session_mb",
+    }
+    for app, app_figures in figures.items():
+        wanted = expected | (
+            {"filter_change_ms", "bytes_filter_change"} if app != "floor" else set()
+        )
+        assert wanted <= set(app_figures), (app, sorted(wanted - set(app_figures)))
+        for name, figure in app_figures.items():
+            for stat in ("median", "min", "max"):
+                value = figure[stat]
+                assert isinstance(value, int | float), (app, name, stat, value)
+                assert math.isfinite(value), (app, name, stat, value)
+                # Others may read 0 (no browser task of 50 ms or more, no growth per session).
+                if name in wanted - {"rss_per_extra_session_mb"}:
+                    assert value > 0, (app, name, stat, value)
+    assert report["targets"], "no target was checked"
+    assert all(t["pass"] in (True, False) for t in report["targets"]), report["targets"]
+    # Synthetic rows went to a temporary copy, never into data/.
+    assert "synthetic-office" not in (ROOT / "data" / "entities.csv").read_text()
