@@ -11,10 +11,8 @@ from medmap.i18n import format_count, format_usd, t
 from medmap.maps import (
     MAP_METRICS,
     MAX_INDIVIDUAL_MARKERS,
-    SEVILLA_CODE,
     build_base_map,
     build_view_layers,
-    default_bounds,
     sector_colors,
 )
 from medmap.tables import figure_labels
@@ -63,11 +61,10 @@ with map_col:
     barrios, comunas = view.layers.barrios, view.layers.comunas
     urls = ui.geometry_urls(str(ui.geo_dir()))
     base_map = build_base_map(
+        barrios=barrios,
         barrios_url=urls["barrios"],
         comunas_url=urls["comunas"],
         stations_url=urls.get("stations"),
-        sevilla=barrios[barrios["code"] == SEVILLA_CODE],
-        bounds=default_bounds(barrios),
         lang=lang,
     )
     view_layers = build_view_layers(

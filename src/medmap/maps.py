@@ -508,11 +508,10 @@ def view_state(
 
 def build_base_map(
     *,
+    barrios: gpd.GeoDataFrame,
     barrios_url: str,
     comunas_url: str,
     stations_url: str | None,
-    sevilla: gpd.GeoDataFrame,
-    bounds: list[list[float]],
     lang: str,
 ) -> folium.Map:
     """What stays the same across filters: tiles, shapes, Sevilla, metro, attribution.
@@ -525,11 +524,12 @@ def build_base_map(
     _Html(_ATTRIBUTION, text=GEOMETRY_ATTRIBUTION).add_to(m)
     BarrioLayer(barrios_url, lang).add_to(m)
     OutlineLayer(comunas_url, t("layer_comunas", lang)).add_to(m)
+    sevilla = barrios[barrios["code"] == SEVILLA_CODE]
     if not sevilla.empty:
         _sevilla_highlight(sevilla, lang).add_to(m)
     if stations_url is not None:
         StationsLayer(stations_url, t("layer_metro", lang)).add_to(m)
-    m.fit_bounds(bounds)
+    m.fit_bounds(default_bounds(barrios))
     return use_local_assets(m)
 
 
@@ -687,11 +687,10 @@ def build_map(
 ) -> folium.Map:
     """The base map with one view's layers on it, as a single standalone map."""
     m = build_base_map(
+        barrios=barrios,
         barrios_url=barrios_url,
         comunas_url=comunas_url,
         stations_url=stations_url,
-        sevilla=barrios[barrios["code"] == SEVILLA_CODE],
-        bounds=default_bounds(barrios),
         lang=lang,
     )
     for layer in build_view_layers(barrios=barrios, comunas=comunas, lang=lang, **view):
