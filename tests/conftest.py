@@ -18,6 +18,16 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
 
+# True once Streamlit has finished running the script (evaluated in the page).
+IDLE = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    const status = document.querySelector('[data-testid="stStatusWidget"]');
+    // The status widget also shows a "File change" prompt when the sources are edited
+    // while the server runs; only the running indicator means the script is busy.
+    return app !== null && app.getAttribute("data-test-script-state") === "notRunning"
+        && (status === null || !/running/i.test(status.innerText));
+}"""
+
 
 @pytest.fixture
 def data_copy(tmp_path: Path) -> Path:

@@ -26,7 +26,7 @@ from medmap.maps import (
     SEVILLA_CODE,
 )
 
-from .conftest import ARTIFACTS, ROOT
+from .conftest import ARTIFACTS, IDLE, ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -79,16 +79,6 @@ def sector(located: pd.DataFrame) -> str:
 
 
 # --- helpers ---------------------------------------------------------------------------
-
-
-IDLE = """() => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    const status = document.querySelector('[data-testid="stStatusWidget"]');
-    // The status widget also shows a "File change" prompt when the sources are edited
-    // while the server runs; only the running indicator means the script is busy.
-    return app !== null && app.getAttribute("data-test-script-state") === "notRunning"
-        && (status === null || !/running/i.test(status.innerText));
-}"""
 
 
 NEXT_FRAMES = "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"

@@ -24,7 +24,7 @@ from playwright.sync_api import expect
 
 from medmap.i18n import t
 
-from .conftest import ARTIFACTS, ROOT, Server, start_server, stop_server
+from .conftest import ARTIFACTS, IDLE, ROOT, Server, start_server, stop_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
@@ -180,14 +180,6 @@ def hostile_server(hostile_dir: Path) -> Iterator[Server]:
 
 
 # --- browser helpers -------------------------------------------------------------------
-
-IDLE = """() => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    const status = document.querySelector('[data-testid="stStatusWidget"]');
-    // Only the running indicator means the script is busy (not a "File change" prompt).
-    return app !== null && app.getAttribute("data-test-script-state") === "notRunning"
-        && (status === null || !/running/i.test(status.innerText));
-}"""
 
 # Elements that only exist if a payload was parsed as markup, in any frame. Scripts: the
 # map iframe's own inline scripts carry the payloads HTML-escaped (that is how folium

@@ -28,7 +28,15 @@ from medmap.geo import load_barrios, load_comunas, locate_entities
 from medmap.i18n import format_count, t
 from medmap.upload import read_upload
 
-from .conftest import ARTIFACTS, ROOT, Server, free_port, start_server, stop_server
+from .conftest import (
+    ARTIFACTS,
+    IDLE,
+    ROOT,
+    Server,
+    free_port,
+    start_server,
+    stop_server,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -84,14 +92,6 @@ NO_ANIMATIONS = """document.addEventListener("DOMContentLoaded", () => {
     style.textContent = "*, *::before, *::after { animation: none !important; }";
     document.head.appendChild(style);
 });"""
-
-IDLE = """() => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    const status = document.querySelector('[data-testid="stStatusWidget"]');
-    // Only the running indicator means the script is busy (not a "File change" prompt).
-    return app !== null && app.getAttribute("data-test-script-state") === "notRunning"
-        && (status === null || !/running/i.test(status.innerText));
-}"""
 
 
 # --- the figures each session must show ----------------------------------------------
