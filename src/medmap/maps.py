@@ -266,8 +266,7 @@ def use_local_assets(m: folium.Map) -> folium.Map:
 
 def default_bounds(barrios: gpd.GeoDataFrame, selected: Iterable[str] = ()) -> list[list[float]]:
     """The chosen barrios, or else the urban comunas (the corregimientos are mostly rural)."""
-    chosen = set(selected)
-    focus = barrios[barrios["code"].isin(chosen)] if chosen else barrios.iloc[0:0]
+    focus = barrios[barrios["code"].isin(set(selected))]
     if focus.empty:
         focus = barrios[barrios["comuna_code"] < "50"]
     minx, miny, maxx, maxy = focus.total_bounds
