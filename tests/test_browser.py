@@ -348,6 +348,14 @@ def test_shared_link_restores_view_in_spanish(page, server, dataset, located):
     )
     expect(metric.locator('[data-testid="stMetricValue"]')).to_have_text(str(companies))
     expect(map_frame(page).locator(f"path.{SEVILLA_CLASS}")).to_have_count(1)
+    # The highlight is drawn above the barrio polygons (they arrive later, fetched).
+    barrios_above = map_frame(page).locator(f"path.{SEVILLA_CLASS}").evaluate(
+        """(sevilla) => [...sevilla.ownerSVGElement.querySelectorAll("path.leaflet-interactive")]
+            .filter((p) => !p.matches(".medmap-company, .medmap-area-count"))
+            .filter((p) => sevilla.compareDocumentPosition(p) & Node.DOCUMENT_POSITION_FOLLOWING)
+            .length"""
+    )
+    assert barrios_above == 0
     assert page.dialogs == []
     assert_no_error(page)
     screenshot(page, "shared-link-es.png")

@@ -345,7 +345,11 @@ var {{ this.get_name() }} = (function () {
       if (!response.ok) { throw new Error(response.status); }
       return response.json();
     })
-    .then(function (shapes) { layer.addData(shapes); })
+    .then(function (shapes) {
+      layer.addData(shapes);
+      // Drawn last but belongs underneath: Sevilla's highlight and the markers stay on top.
+      layer.bringToBack();
+    })
     .catch(function (err) {
       console.error("medmap: barrio shapes", err);
       legendBox.textContent = text.failed;
