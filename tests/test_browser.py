@@ -133,6 +133,14 @@ def count_company_markers(page) -> int:
     return loose + clustered
 
 
+# Barrio polygons drawn after (above) a given path of the same SVG.
+BARRIO_PATHS_ABOVE = """(path) =>
+    [...path.ownerSVGElement.querySelectorAll("path.leaflet-interactive")]
+        .filter((p) => !p.matches(".medmap-company, .medmap-area-count"))
+        .filter((p) => path.compareDocumentPosition(p) & Node.DOCUMENT_POSITION_FOLLOWING)
+        .length"""
+
+
 def count_uncoloured_barrios(page) -> int:
     return map_frame(page).locator(f'path.leaflet-interactive[fill="{NO_VALUE_COLOR}"]').count()
 
@@ -349,13 +357,8 @@ def test_shared_link_restores_view_in_spanish(page, server, dataset, located):
     expect(metric.locator('[data-testid="stMetricValue"]')).to_have_text(str(companies))
     expect(map_frame(page).locator(f"path.{SEVILLA_CLASS}")).to_have_count(1)
     # The highlight is drawn above the barrio polygons (they arrive later, fetched).
-    barrios_above = map_frame(page).locator(f"path.{SEVILLA_CLASS}").evaluate(
-        """(sevilla) => [...sevilla.ownerSVGElement.querySelectorAll("path.leaflet-interactive")]
-            .filter((p) => !p.matches(".medmap-company, .medmap-area-count"))
-            .filter((p) => sevilla.compareDocumentPosition(p) & Node.DOCUMENT_POSITION_FOLLOWING)
-            .length"""
-    )
-    assert barrios_above == 0
+    sevilla = map_frame(page).locator(f"path.{SEVILLA_CLASS}")
+    assert sevilla.evaluate(BARRIO_PATHS_ABOVE) == 0
     assert page.dialogs == []
     assert_no_error(page)
     screenshot(page, "shared-link-es.png")
