@@ -61,7 +61,7 @@ def located(dataset: Dataset) -> pd.DataFrame:
 
 
 def company_markers(entities: pd.DataFrame) -> int:
-    """How many company markers build_map draws for these (filtered) entities."""
+    """How many company markers build_view_layers draws for these (filtered) entities."""
     return int(((entities["kind"] != "institution") & entities.geometry.notna()).sum())
 
 

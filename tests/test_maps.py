@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import folium
+
 from medmap.assets import STATIC_URL, install_static_assets
 from medmap.data import load_dataset
 from medmap.filters import Filters, filter_entities, per_area
@@ -12,7 +14,8 @@ from medmap.maps import (
     APPROX_CLASS,
     COMPANY_CLASS,
     SEVILLA_CLASS,
-    build_map,
+    build_base_map,
+    build_view_layers,
     class_breaks,
     color_for,
     escape,
@@ -29,12 +32,17 @@ LOCATED = locate_entities(DATASET.entities, BARRIOS, COMUNAS)
 
 
 def render(entities=LOCATED, lang="en", metric="entities", selected=()):
-    m = build_map(
+    """The base map with one view's layers on it (what the Map page shows), rendered whole."""
+    m = build_base_map(
         barrios=BARRIOS,
-        comunas=COMUNAS,
         barrios_url="/app/static/geo/barrios.json",
         comunas_url="/app/static/geo/comunas.json",
         stations_url="/app/static/geo/stations.json",
+        lang=lang,
+    )
+    view_layers = build_view_layers(
+        barrios=BARRIOS,
+        comunas=COMUNAS,
         entities=entities,
         sources=DATASET.sources,
         sector_labels={},
@@ -45,6 +53,9 @@ def render(entities=LOCATED, lang="en", metric="entities", selected=()):
         lang=lang,
         selected_barrios=selected,
     )
+    for layer in view_layers:
+        layer.add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
     return m, m.get_root().render()
 
 

@@ -676,27 +676,3 @@ def build_view_layers(
         )
     ).add_to(institutions)
     return [use_local_assets(institutions), use_local_assets(companies_group)]
-
-
-def build_map(
-    *,
-    barrios: gpd.GeoDataFrame,
-    comunas: gpd.GeoDataFrame,
-    barrios_url: str,
-    comunas_url: str,
-    stations_url: str | None,
-    lang: str,
-    **view: object,
-) -> folium.Map:
-    """The base map with one view's layers on it, as a single standalone map."""
-    m = build_base_map(
-        barrios=barrios,
-        barrios_url=barrios_url,
-        comunas_url=comunas_url,
-        stations_url=stations_url,
-        lang=lang,
-    )
-    for layer in build_view_layers(barrios=barrios, comunas=comunas, lang=lang, **view):
-        layer.add_to(m)
-    folium.LayerControl(collapsed=True).add_to(m)
-    return m
