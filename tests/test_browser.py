@@ -363,6 +363,22 @@ def test_shared_link_restores_view_in_spanish(page, server, dataset, located):
     assert_no_error(page)
     screenshot(page, "shared-link-es.png")
 
+    # "Share this view": the link (code block with a copy button) is drawn only when
+    # the popover opens, and reproduces the view.
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    expect(sidebar.locator('[data-testid="stCode"]')).to_have_count(0)
+    sidebar.get_by_role("button", name=re.compile("Compartir esta vista")).click()
+    code = page.locator('[data-testid="stPopoverBody"] [data-testid="stCode"]')
+    expect(code).to_be_visible()
+    screenshot(page, "share-popover-es.png")
+    link = code.inner_text().strip()
+    parts = urlsplit(link)
+    assert f"{parts.scheme}://{parts.netloc}" == server.url and parts.path in ("", "/"), link
+    assert parse_qs(parts.query) == {"lang": ["es"], "barrio": [SEVILLA_CODE]}
+    open_app(page, link)
+    expect_chips(page, "Barrio", [SEVILLA_CODE])
+    expect(metric.locator('[data-testid="stMetricValue"]')).to_have_text(str(companies))
+
 
 @pytest.mark.parametrize("name", list(PAGES))
 def test_every_page_opens_first_on_fresh_server(fresh_server, page, sector, name):

@@ -56,7 +56,7 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
     },
     "choose": {"en": "All (choose to narrow)", "es": "Todos (elija para acotar)"},
     "clear_filters": {"en": "Clear filters", "es": "Quitar filtros"},
-    "copy_link": {"en": "Copy link to this view", "es": "Copiar enlace a esta vista"},
+    "copy_link": {"en": "Share this view", "es": "Compartir esta vista"},
     "copy_link_help": {
         "en": "The address bar already holds every filter and the language: copy it, or this link.",
         "es": "La barra de direcciones ya contiene todos los filtros y el idioma: cópiela, o este enlace.",

@@ -7,6 +7,7 @@ view; pages read the state through :func:`view`.
 
 from __future__ import annotations
 
+import gc
 import re
 import sys
 from dataclasses import dataclass, replace
@@ -115,7 +116,21 @@ def load_or_explain() -> tuple[Layers, Dataset, gpd.GeoDataFrame]:
     except (DataError, GeoError) as err:
         show_problems(err.problems)
         st.stop()
+    freeze_loaded_heap()
     return layers, dataset, located
+
+
+@st.cache_resource(show_spinner=False)
+def freeze_loaded_heap() -> bool:
+    """Once per process, after the first load: hide the objects alive now from the GC.
+
+    Streamlit runs a full garbage collection after every script run; without this it
+    walks every imported module and the cached geometry and data each time (about
+    0.24 s of the server's only Python thread per run on 2 cores, bench/README.md).
+    """
+    gc.collect()
+    gc.freeze()
+    return True
 
 
 def show_problems(problems: list[Problem]) -> None:
@@ -279,8 +294,13 @@ def render_sidebar(layers: Layers, dataset: Dataset) -> None:
                 t("link_dropped", lang, values=_describe_dropped(notice)),
                 icon=":material/link_off:",
             )
-        st.caption(t("copy_link", lang), help=t("copy_link_help", lang))
-        st.code(share_url(st.context.url or "", current_query()), language=None, wrap_lines=True)
+        # In a popover: the code block (with its copy button) and its 1.5 MB highlighter
+        # chunk load when it is opened, not with every page (bench/README.md).
+        with st.popover(t("copy_link", lang), icon=":material/share:", width="stretch"):
+            st.caption(t("copy_link_help", lang))
+            st.code(
+                share_url(st.context.url or "", current_query()), language=None, wrap_lines=True
+            )
 
 
 def _selected_names(codes: list[str], names: dict[str, str]) -> None:
