@@ -19,7 +19,7 @@ $(VENV)/.test-deps: $(VENV)/.run-deps
 
 ## run: install and start the dashboard on the shipped data
 run: $(VENV)/.run-deps
-	$(BIN)/streamlit run app.py
+	$(BIN)/streamlit run serve.py
 
 ## test: install everything (Debian chromium included) and run the whole suite
 test: $(VENV)/.test-deps

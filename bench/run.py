@@ -161,14 +161,19 @@ def workload(data_dir: Path) -> dict:
 
 
 def medmap_spec(name: str, app_py: Path, env: dict[str, str], work: dict) -> AppSpec:
-    """medmap, or another checkout of it (whose src/ then goes first on PYTHONPATH)."""
+    """medmap, or another checkout of it (whose src/ then goes first on PYTHONPATH).
+
+    Served as users run it: through the ``serve.py`` next to ``app_py`` when there is one.
+    """
     env = dict(env)
     if app_py.resolve() != (ROOT / "app.py").resolve():
         src = app_py.resolve().parent / "src"
         env["PYTHONPATH"] = os.pathsep.join(
             p for p in (str(src), os.environ.get("PYTHONPATH", "")) if p
         )
-    return AppSpec(name, app_py.resolve(), env, work["barrios_shipped"], True, KPI_LABEL, True)
+    entry = app_py.resolve().parent / "serve.py"
+    script = entry if entry.is_file() else app_py.resolve()
+    return AppSpec(name, script, env, work["barrios_shipped"], True, KPI_LABEL, True)
 
 
 def app_specs(

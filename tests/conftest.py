@@ -56,11 +56,11 @@ class Server:
 
 
 def start_server(
-    app: Path = ROOT / "app.py",
+    app: Path = ROOT / "serve.py",
     env: dict[str, str] | None = None,
     python: Path | str = sys.executable,
 ) -> Server:
-    """Start ``streamlit run`` on a free loopback port and wait until it is healthy."""
+    """Start ``streamlit run`` (serve.py, as users do) on a free loopback port; wait until healthy."""
     port = free_port()
     process = subprocess.Popen(
         [

@@ -120,6 +120,27 @@ def load_or_explain() -> tuple[Layers, Dataset, gpd.GeoDataFrame]:
     return layers, dataset, located
 
 
+def warm_up() -> None:
+    """Fill the process caches before the first visitor (serve.py's start-up hook).
+
+    What the first page would otherwise pay for: static files, geometry, the validated
+    and located dataset, the display geometry files, the imports of every page. Bad
+    data is left for the page to explain. streamlit-folium is not imported here: it
+    registers its component on import, which only works inside the running app.
+    """
+    import medmap.charts  # noqa: F401 (plotly)
+    import medmap.maps  # noqa: F401 (folium)
+
+    setup_static_assets()
+    try:
+        get_layers(str(geo_dir()))
+        get_data(str(data_dir()), str(geo_dir()))
+        geometry_urls(str(geo_dir()))
+    except (DataError, GeoError):
+        return
+    freeze_loaded_heap()
+
+
 @st.cache_resource(show_spinner=False)
 def freeze_loaded_heap() -> bool:
     """Once per process, after the first load: hide the objects alive now from the GC.
