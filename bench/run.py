@@ -30,7 +30,7 @@ import synthetic
 from harness import ROOT, AppSpec
 
 RAW_BARRIOS = ROOT.parent / "shared" / "data" / "geo" / "barrios.geojson"
-APPS = ("medmap", "naive", "floor")
+APPS = ("medmap", "naive", "floor", "chartfloor")
 KPI_LABEL = "Companies shown"
 QUICK_SCALE = 600  # just over medmap.maps.MAX_INDIVIDUAL_MARKERS: both marker paths run
 LARGE_SCALE = 5000  # above this, the naive app gets one sample and may time out
@@ -79,7 +79,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--sessions", type=int, default=None, help="concurrent sessions (10)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "latest.json")
     parser.add_argument(
-        "--apps", default=",".join(APPS), help="comma-separated subset of medmap,naive,floor"
+        "--apps", default=",".join(APPS), help="comma-separated subset of " + ",".join(APPS)
     )
     parser.add_argument("--timeout", type=float, default=None, help="seconds per wait")
     parser.add_argument(
@@ -203,6 +203,15 @@ def app_specs(
             None,
             False,
         ),
+        "chartfloor": AppSpec(
+            "chartfloor",
+            harness.standalone_app_dir(bench / "chart_floor_app.py", tmp / "chartfloor"),
+            env,
+            0,
+            False,
+            None,
+            False,
+        ),
     }
     for name, app_py in args.variants.items():
         specs[name] = medmap_spec(name, app_py, env, work)
@@ -225,6 +234,8 @@ def sessions_for(name: str, i: int, args: argparse.Namespace) -> int | None:
     is a baseline, the memory targets are absolute. In large scale mode naive
     gets 2 sessions.
     """
+    if name == "chartfloor":
+        return None  # a context figure for the map timings, not a memory baseline
     if name != "naive":
         return args.sessions
     if i > 0:
@@ -436,7 +447,9 @@ def ratio_columns(apps: list[str]) -> list[tuple[str, str]]:
     """(numerator, denominator): medmap against each baseline, each variant against medmap."""
     if "medmap" not in apps:
         return []
-    pairs = [("medmap", base) for base in ("naive", "floor") if base in apps]
+    pairs = [("medmap", base) for base in ("naive", "floor", "chartfloor") if base in apps]
+    if {"chartfloor", "floor"} <= set(apps):
+        pairs.append(("chartfloor", "floor"))  # what one Plotly chart beside the map costs
     return pairs + [(a, "medmap") for a in apps if a not in APPS]
 
 
