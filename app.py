@@ -40,3 +40,4 @@ page = st.navigation(
 st.title(t("app_title", lang))
 st.caption(t("app_subtitle", lang))
 page.run()
+ui.release_free_memory()

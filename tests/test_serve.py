@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import platform
+import sys
 
 import pytest
 import streamlit as st
@@ -38,6 +40,13 @@ def test_after_warm_up_the_first_page_loads_nothing(empty_caches, monkeypatch):
     dataset, located = ui.get_data(str(ui.data_dir()), str(ui.geo_dir()))
     assert len(layers.barrios) > 300 and len(dataset.entities) == len(located) > 0
     assert ui.geometry_urls(str(ui.geo_dir()))["barrios"].endswith(".json")
+
+
+@pytest.mark.skipif(
+    not (sys.platform == "linux" and platform.libc_ver()[0] == "glibc"), reason="glibc only"
+)
+def test_free_memory_goes_back_to_the_system_on_glibc():
+    assert ui.release_free_memory() is True
 
 
 def test_warm_up_leaves_bad_data_to_the_page(empty_caches, monkeypatch, tmp_path):
