@@ -4,8 +4,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from medmap import ui
+from medmap import runtime, state
 from medmap.i18n import t
+from medmap.legacy_pages import require_frame
+from medmap.sidebar import render_sidebar
 
 st.set_page_config(
     page_title="medmap · Medellín tech ecosystem",
@@ -13,11 +15,12 @@ st.set_page_config(
     page_icon=str(Path(__file__).parent / "assets" / "favicon.png"),
     layout="wide",
 )
-ui.require_frame()  # before any widget: the first run of a fresh server must not be a pages/ run
-ui.setup_static_assets()
-layers, dataset, _ = ui.load_or_explain()
-ui.render_sidebar(layers, dataset)
-lang = ui.current_lang()
+require_frame()  # before any widget: the first run of a fresh server must not be a pages/ run
+runtime.setup_static_assets()
+loaded = runtime.load_or_explain(state.current_lang())
+render_sidebar(loaded.layers, loaded.dataset)
+view = state.publish_view(loaded)  # the one load of this run, read by the page
+lang = view.lang
 
 page = st.navigation(
     [
@@ -40,4 +43,4 @@ page = st.navigation(
 st.title(t("app_title", lang))
 st.caption(t("app_subtitle", lang))
 page.run()
-ui.release_free_memory()
+runtime.release_free_memory()

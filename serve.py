@@ -10,7 +10,7 @@ import contextlib
 
 import streamlit as st
 
-from medmap.ui import warm_up
+from medmap.runtime import warm_up
 
 
 @contextlib.asynccontextmanager

@@ -112,7 +112,7 @@ READY = """
   if (!win || !doc || !win.map || !win.map._loaded) return false;
   // After a filter change: a new map iframe, or the same one showing a new view token.
   const old = frames[0].dataset.benchOld;
-  if (old !== undefined && (old === "-" || win.medmapViewToken === old)) return false;
+  if (old !== undefined && (old === "-" || doc.documentElement.dataset.medmapView === old)) return false;
   if (!doc.querySelector(".leaflet-container")) return false;
   const paths = doc.querySelectorAll(
     ".leaflet-overlay-pane path.leaflet-interactive:not(.medmap-company):not(.medmap-area-count)"
@@ -143,7 +143,7 @@ READY = """
 
 MARK_OLD_MAP = """() => {
   for (const f of document.querySelectorAll('iframe[title="streamlit_folium.st_folium"]'))
-    f.dataset.benchOld = (f.contentWindow && f.contentWindow.medmapViewToken) || "-";
+    f.dataset.benchOld = (f.contentDocument && f.contentDocument.documentElement.dataset.medmapView) || "-";
 }"""
 
 KPI_TEXT = """(label) => {

@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from medmap import ui
+from medmap import state, ui
+from medmap.escaping import safe_url
 from medmap.i18n import t
-from medmap.maps import safe_url
 from medmap.upload import schema_rows
 
-view = ui.view()
+view = state.view()
 lang = view.lang
 
 st.markdown(t("about_what", lang))

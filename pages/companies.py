@@ -2,15 +2,17 @@
 
 import streamlit as st
 
-from medmap import ui
+from medmap import state, ui
+from medmap.escaping import csv_safe
 from medmap.i18n import t
 from medmap.search import search_entities
-from medmap.tables import csv_safe, entity_table
+from medmap.tables import entity_table
+from medmap.upload_panel import upload_section
 
-view = ui.view()
+view = state.view()
 lang = view.lang
 
-ui.upload_section(view)
+upload_section(view)
 
 query = st.text_input(
     t("search", lang),

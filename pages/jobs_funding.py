@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from medmap import ui
-from medmap.charts import annual_series_chart, company_values_chart, funding_timeline_chart
+from medmap import state, ui
+from medmap.charts import annual_series_chart, company_figures, funding_timeline_chart
+from medmap.colors import sector_colors
 from medmap.i18n import t
-from medmap.maps import sector_colors
 from medmap.series import SERIES_METRICS, multi_year_rows
 
-view = ui.view()
+view = state.view()
 lang, data = view.lang, view.data
 colors = sector_colors(data.sectors["sector"])
 
@@ -38,19 +38,17 @@ st.caption(t("company_figures_note", lang))
 if view.shown.empty:
     ui.empty_state(lang)
 else:
-    left, right = st.columns(2, gap="medium")
-    for column, (key, values, value_column, title, axis, money) in zip(
-        (left, right), ui.company_chart_inputs(view), strict=True
-    ):
+    figures = company_figures(view.shown, data.staff, data.funding, lang)
+    if figures.missing:
+        st.caption(t("no_figures", lang, n=figures.missing))
+    for column, chart in zip(st.columns(2, gap="medium"), figures.charts, strict=True):
         with column:
-            if values.empty:
+            if chart.rows.empty:
                 st.info(t("no_company_figures", lang), icon=":material/info:")
             else:
                 st.plotly_chart(
-                    company_values_chart(
-                        values, value_column, title, axis, lang, colors, money=money
-                    ),
-                    key=f"jf_{key}",
+                    chart.figure(lang, colors),
+                    key=f"jf_{chart.key}",
                     config={"displayModeBar": False},
                 )
     events = data.funding.merge(view.shown[["entity_id", "name"]], on="entity_id")

@@ -1,23 +1,27 @@
 """Map: KPIs, the map of barrios and markers, and the charts beside it."""
 
+from functools import partial
+
 import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from medmap import ui
-from medmap.charts import company_values_chart, sector_chart
+from medmap import runtime, state, ui
+from medmap.charts import company_figures, sector_chart
+from medmap.colors import sector_colors
 from medmap.filters import compute_kpis, per_area
 from medmap.i18n import format_count, format_usd, t
 from medmap.maps import (
     MAP_METRICS,
-    MAX_INDIVIDUAL_MARKERS,
+    Choropleth,
+    EntityText,
     build_base_map,
     build_view_layers,
-    sector_colors,
 )
+from medmap.paths import geo_dir
 from medmap.tables import figure_labels
 
-view = ui.view()
+view = state.view()
 lang, data = view.lang, view.data
 kpis = compute_kpis(view.shown, data.staff, data.funding)
 colors = sector_colors(data.sectors["sector"])
@@ -58,70 +62,70 @@ with map_col:
         or "entities"
     )
     staff_labels, funding_labels = figure_labels(data, lang)
-    barrios, comunas = view.layers.barrios, view.layers.comunas
-    urls = ui.geometry_urls(str(ui.geo_dir()))
+    barrios = view.layers.barrios
     base_map = build_base_map(
-        barrios=barrios,
-        barrios_url=urls["barrios"],
-        comunas_url=urls["comunas"],
-        stations_url=urls.get("stations"),
-        lang=lang,
+        barrios=barrios, urls=runtime.geometry_urls(str(geo_dir())), lang=lang
     )
     view_layers = build_view_layers(
-        barrios=barrios,
-        comunas=comunas,
-        entities=view.shown,
-        sources=data.sources,
-        sector_labels=view.sector_labels,
-        staff_labels=staff_labels,
-        funding_labels=funding_labels,
-        barrio_values=per_area(view.shown, data.staff, data.funding)[metric],
-        metric=metric,
-        lang=lang,
-        selected_barrios=view.filters.barrios,
-        colors=colors,
+        view.shown,
+        view.layers,
+        EntityText(
+            sectors=view.sector_labels,
+            staff=staff_labels,
+            funding=funding_labels,
+            source_urls=dict(zip(data.sources["source_id"], data.sources["url"], strict=True)),
+        ),
+        Choropleth(
+            values=per_area(view.shown, data.staff, data.funding)[metric],
+            metric=metric,
+            selected=view.filters.barrios,
+        ),
+        lang,
+        colors,
     )
     st_folium(
         base_map,
-        key=ui.MAP_KEY,
+        key=state.MAP_KEY,
         height=620,
         use_container_width=True,
         # The base map stays mounted; a filter change sends only these layers.
-        feature_group_to_add=view_layers,
+        feature_group_to_add=view_layers.groups,
         layer_control=folium.LayerControl(collapsed=True),
         # Only a barrio click reruns the script; pan and zoom stay in the browser.
         returned_objects=["last_active_drawing"],
-        on_change=ui.select_barrio_from_map,
+        on_change=partial(state.select_barrio_from_map, frozenset(barrios["code"])),
     )
     st.caption(t("map_caption", lang))
     if view.layers.stations is None:
         st.info(
             t("layer_missing", lang, layer=t("layer_metro", lang)), icon=":material/layers_clear:"
         )
-    located_companies = int((view.shown.geometry.notna() & (view.shown["kind"] == "company")).sum())
-    if located_companies > MAX_INDIVIDUAL_MARKERS:
-        st.caption(t("aggregated_note", lang, n=format_count(located_companies, lang)))
-    unplaced = int(view.shown.geometry.isna().sum())
-    if unplaced:
-        st.caption(t("no_point", lang, n=unplaced))
+    if view_layers.aggregated:
+        st.caption(t("aggregated_note", lang, n=format_count(view_layers.located_companies, lang)))
+    if view_layers.unplaced:
+        st.caption(t("no_point", lang, n=view_layers.unplaced))
 
 with chart_col:
     if not view.shown.empty:
+        known_sectors = frozenset(data.sectors["sector"])
         st.plotly_chart(
             sector_chart(view.shown, view.sector_labels, colors, lang),
             key="sector_chart",
-            on_select=lambda: ui.set_sectors_from_chart("sector_chart"),
+            on_select=partial(state.set_sectors_from_chart, "sector_chart", known_sectors),
             selection_mode="points",
             config={"displayModeBar": False},
         )
         st.caption(t("chart_sectors_help", lang))
-        for key, values, column, title, axis, money in ui.company_chart_inputs(view):
-            if values.empty:
+        figures = company_figures(view.shown, data.staff, data.funding, lang)
+        if figures.missing:
+            st.caption(t("no_figures", lang, n=figures.missing))
+        for chart in figures.charts:
+            if chart.rows.empty:
                 continue
             st.plotly_chart(
-                company_values_chart(values, column, title, axis, lang, colors, money=money),
-                key=key,
-                on_select=lambda key=key: ui.set_sectors_from_chart(key),
+                chart.figure(lang, colors),
+                key=chart.key,
+                on_select=partial(state.set_sectors_from_chart, chart.key, known_sectors),
                 selection_mode="points",
                 config={"displayModeBar": False},
             )

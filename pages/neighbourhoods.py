@@ -2,13 +2,14 @@
 
 import streamlit as st
 
-from medmap import ui
+from medmap import state, ui
+from medmap.escaping import markdown_text
 from medmap.filters import per_area
+from medmap.geo import SEVILLA_CODE
 from medmap.i18n import format_count, t
-from medmap.maps import SEVILLA_CODE
 from medmap.neighbourhoods import area_table, spotlight_entities
 
-view = ui.view()
+view = state.view()
 lang, data, layers = view.lang, view.data, view.layers
 
 st.subheader(t("spotlight_title", lang))
@@ -22,12 +23,12 @@ with facts:
     st.caption(t("spotlight_note", lang))
 for row in spotlight.itertuples():
     # Labels and captions render markdown: text from data is escaped first.
-    label = f"{ui.markdown_text(row.name)} · {ui.markdown_text(row.barrio_name or '')}"
+    label = f"{markdown_text(row.name)} · {markdown_text(row.barrio_name or '')}"
     with st.expander(label, icon=":material/place:"):
         st.text(row.presence if isinstance(row.presence, str) else t("not_reported", lang))
         if isinstance(row.note, str):
-            st.caption(ui.markdown_text(row.note))
-        st.caption(f"{t('popup_sources', lang)}: {ui.markdown_text(row.sources)}")
+            st.caption(markdown_text(row.note))
+        st.caption(f"{t('popup_sources', lang)}: {markdown_text(row.sources)}")
 
 st.divider()
 areas = (("by_comuna", "comuna_code", layers.comunas), ("by_barrio", "barrio_code", layers.barrios))

@@ -20,12 +20,15 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from medmap.geo import METRIC_CRS, WGS84
+
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_SHARED = REPO.parent / "shared" / "data" / "geo"
 DEFAULT_OUT = REPO / "geo"
 
-METRIC_CRS = 3116  # MAGNA-SIRGAS / Colombia Bogotá zone: metres, so tolerances are metres
-OUTPUT_CRS = 4326  # RFC 7946 GeoJSON is WGS84 lon/lat
+OUTPUT_CRS = (
+    WGS84  # RFC 7946 GeoJSON is WGS84 lon/lat; METRIC_CRS is in metres, so tolerances are metres
+)
 # Visvalingam-Whyatt tolerance (about the square root of the removed triangles' area).
 # 5 m is the smallest round value that keeps barrios.geojson under 1.2 MB with margin
 # (5 m: 1.02 MB, 4 m: 1.16 MB, 3 m: 1.36 MB); outlines stay within a pixel of the source

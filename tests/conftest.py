@@ -1,4 +1,4 @@
-"""Shared fixtures: the shipped data, a live Streamlit server, Debian Chromium."""
+"""Shared fixtures: the shipped geometry and data, a live Streamlit server, Debian Chromium."""
 
 from __future__ import annotations
 
@@ -13,7 +13,11 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import geopandas as gpd
 import pytest
+
+from medmap.data import Dataset, load_dataset
+from medmap.geo import Layers, load_layers, locate_entities
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -27,6 +31,24 @@ IDLE = """() => {
     return app !== null && app.getAttribute("data-test-script-state") === "notRunning"
         && (status === null || !/running/i.test(status.innerText));
 }"""
+
+
+@pytest.fixture(scope="session")
+def layers() -> Layers:
+    """The shipped geometry (read-only: tests that change it work on a copy)."""
+    return load_layers(ROOT / "geo")
+
+
+@pytest.fixture(scope="session")
+def dataset(layers: Layers) -> Dataset:
+    """The shipped, validated data."""
+    return load_dataset(ROOT / "data", layers.barrios["code"], layers.comunas["code"])
+
+
+@pytest.fixture(scope="session")
+def located(dataset: Dataset, layers: Layers) -> gpd.GeoDataFrame:
+    """Entities placed on the map exactly as the app places them."""
+    return locate_entities(dataset.entities, layers.barrios, layers.comunas)
 
 
 @pytest.fixture

@@ -6,11 +6,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from medmap.data import load_dataset
 from medmap.filters import Filters, compute_kpis, filter_entities
-from medmap.geo import load_barrios, load_comunas, locate_entities
 from medmap.search import search_entities
-from medmap.ui import clicked_barrio, selected_sectors
+from medmap.state import clicked_barrio, selected_sectors
 from tests.conftest import ROOT
 
 APP = str(ROOT / "app.py")
@@ -21,10 +19,6 @@ PAGES = [
     "pages/jobs_funding.py",
     "pages/about.py",
 ]
-BARRIOS = load_barrios(ROOT / "geo")
-COMUNAS = load_comunas(ROOT / "geo")
-DATASET = load_dataset(ROOT / "data", BARRIOS["code"], COMUNAS["code"])
-LOCATED = locate_entities(DATASET.entities, BARRIOS, COMUNAS)
 
 
 def app(**params: str | list[str]) -> AppTest:
@@ -38,8 +32,15 @@ def metric(at: AppTest, label: str) -> str:
     return next(m.value for m in at.metric if m.label == label)
 
 
-def expected_companies(filters: Filters) -> int:
-    return compute_kpis(filter_entities(LOCATED, filters), DATASET.staff, DATASET.funding).companies
+@pytest.fixture(scope="module")
+def expected_companies(located, dataset):
+    """The companies KPI computed from data/ for some filters, as the Map page must show it."""
+
+    def count(filters: Filters) -> int:
+        shown = filter_entities(located, filters)
+        return compute_kpis(shown, dataset.staff, dataset.funding).companies
+
+    return count
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -53,15 +54,15 @@ def test_every_page_runs_in_both_languages(page, lang):
     assert ("Medellín tech ecosystem" in title) == (lang == "en")
 
 
-def test_map_page_kpis_match_the_data():
+def test_map_page_kpis_match_the_data(expected_companies, located):
     at = app()
     assert not at.exception
     assert metric(at, "Companies shown") == str(expected_companies(Filters()))
-    institutions = (LOCATED["kind"] == "institution").sum()
+    institutions = (located["kind"] == "institution").sum()
     assert metric(at, "Institutions") == str(institutions)
 
 
-def test_sector_filter_drives_the_kpis():
+def test_sector_filter_drives_the_kpis(expected_companies):
     at = app()
     sector = "software-services"
     at.multiselect(key="sector").set_value([sector]).run()
@@ -70,14 +71,14 @@ def test_sector_filter_drives_the_kpis():
     assert metric(at, "Companies shown") == str(expected)
 
 
-def test_kind_filter_institutions_only():
+def test_kind_filter_institutions_only(located):
     at = app()
     at.multiselect(key="kind").set_value(["institution"]).run()
     assert metric(at, "Companies shown") == "0"
-    assert metric(at, "Institutions") == str((LOCATED["kind"] == "institution").sum())
+    assert metric(at, "Institutions") == str((located["kind"] == "institution").sum())
 
 
-def test_shared_link_restores_barrio_and_language():
+def test_shared_link_restores_barrio_and_language(expected_companies):
     at = app(barrio="0407", lang="es")
     assert at.multiselect(key="barrio").value == ["0407"]
     assert metric(at, "Empresas mostradas") == str(expected_companies(Filters(barrios=("0407",))))
@@ -108,8 +109,8 @@ def test_barrio_outside_the_chosen_comuna_is_dropped():
     assert "0407" in " ".join(w.value for w in at.warning)
 
 
-def test_map_click_selects_the_barrio_through_the_filter_key():
-    codes = set(BARRIOS["code"])
+def test_map_click_selects_the_barrio_through_the_filter_key(expected_companies, layers):
+    codes = set(layers.barrios["code"])
     click = {
         "last_active_drawing": {
             "type": "Feature",
@@ -128,7 +129,7 @@ def test_map_click_selects_the_barrio_through_the_filter_key():
     assert metric(at, "Companies shown") == str(expected_companies(Filters(barrios=("0407",))))
 
 
-def test_clear_filters_button():
+def test_clear_filters_button(expected_companies):
     at = app(sector="ai", kind="company")
     at.button[0].click().run()
     assert at.multiselect(key="sector").value == []
@@ -141,11 +142,11 @@ def test_empty_result_shows_a_helpful_state():
     assert any("Nothing matches" in i.value for i in at.info)
 
 
-def test_companies_page_search_and_download_match_the_table():
+def test_companies_page_search_and_download_match_the_table(located):
     at = app(sector="ai")
     at.switch_page("pages/companies.py").run()
     table = at.dataframe[0].value
-    expected = filter_entities(LOCATED, Filters(sectors=("ai",)))
+    expected = filter_entities(located, Filters(sectors=("ai",)))
     assert sorted(table["name"]) == sorted(expected["name"])
     at.text_input(key="q").input("fund").run()
     table = at.dataframe[0].value
@@ -163,11 +164,11 @@ def test_neighbourhoods_page_spotlights_sevilla():
     assert any(label.startswith("Universidad de Antioquia") for label in labels)
 
 
-def test_about_page_lists_every_source():
+def test_about_page_lists_every_source(dataset):
     at = app()
     at.switch_page("pages/about.py").run()
     table = at.dataframe[0].value
-    assert set(table["source_id"]) == set(DATASET.sources["source_id"])
+    assert set(table["source_id"]) == set(dataset.sources["source_id"])
     links = table["link"].dropna()
     assert all(link.startswith(("https://", "http://")) for link in links)
 
@@ -206,7 +207,9 @@ def geo_copy(tmp_path, drop=()):
     return target
 
 
-def test_missing_metro_layer_is_noticed_and_the_rest_works(tmp_path, monkeypatch):
+def test_missing_metro_layer_is_noticed_and_the_rest_works(
+    tmp_path, monkeypatch, expected_companies
+):
     monkeypatch.setenv("MEDMAP_GEO_DIR", str(geo_copy(tmp_path, drop=("metro_stations.geojson",))))
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
@@ -224,8 +227,8 @@ def test_corrupted_geometry_shows_an_error_page(tmp_path, monkeypatch):
     assert at.code[0].value.startswith("barrios.geojson:0:: unreadable geometry file")
 
 
-def test_chart_selection_becomes_the_sector_filter():
-    known = set(DATASET.sectors["sector"])
+def test_chart_selection_becomes_the_sector_filter(expected_companies, dataset):
+    known = set(dataset.sectors["sector"])
     state = {
         "selection": {
             "points": [{"customdata": "ai"}, {"customdata": ["fintech"]}, {"customdata": "x"}]

@@ -34,7 +34,6 @@ def test_quick_benchmark_writes_every_figure(tmp_path):
         check=False,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    assert "PASS" in result.stdout or "FAIL" in result.stdout
 
     report = json.loads(out.read_text())
     figures = report["figures"]
@@ -56,6 +55,11 @@ def test_quick_benchmark_writes_every_figure(tmp_path):
                     assert value > 0, (app, name, stat, value)
     assert report["ratios"]["map_drawn_warm_ms"]["chartfloor/floor"] > 0
     assert report["targets"], "no target was checked"
-    assert all(t["pass"] in (True, False) for t in report["targets"]), report["targets"]
+    for row in report["targets"]:
+        # Every verdict is the comparison it states, and is printed as such.
+        assert math.isfinite(row["value"]) and math.isfinite(row["limit"]), row
+        assert row["pass"] is (row["value"] <= row["limit"]), row
+        verdict = "PASS" if row["pass"] else "FAIL"
+        assert f"{verdict}  {row['target']}:" in result.stdout, row
     # Synthetic rows went to a temporary copy, never into data/.
     assert "synthetic-office" not in (ROOT / "data" / "entities.csv").read_text()

@@ -8,33 +8,34 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
-from medmap.data import Dataset, load_dataset
+from medmap.colors import NO_VALUE_COLOR
 from medmap.filters import Filters, compute_kpis, filter_entities
-from medmap.geo import load_barrios, load_comunas, load_metro_stations, locate_entities
-from medmap.maps import (
-    COMPANY_CLASS,
-    INSTITUTION_CLASS,
-    NO_VALUE_COLOR,
-    SEVILLA_CLASS,
-    SEVILLA_CODE,
-)
+from medmap.geo import SEVILLA_CODE, load_metro_stations
+from medmap.maps import COMPANY_CLASS, INSTITUTION_CLASS, SEVILLA_CLASS
 
-from .conftest import ARTIFACTS, IDLE, ROOT
+from .browser import (
+    MAP_IFRAME,
+    OSM_TILE,
+    TIMEOUT_MS,
+    map_frame,
+    open_app,
+    poll,
+    sidebar_multiselect,
+    wait_idle,
+    wait_map,
+)
+from .conftest import ARTIFACTS, ROOT
 
 pytestmark = pytest.mark.browser
 
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
-TIMEOUT_MS = 60_000
-# Base map tiles are the only third-party content the app may ask for (and the page
-# fixture aborts them). The page icon is a local file, so nothing comes from Google Fonts.
-ALLOWED_BLOCKED_HOSTS = re.compile(r"^https?://([a-z0-9-]+\.)?tile\.openstreetmap\.org/")
+# The page icon is a local file, so nothing comes from Google Fonts either.
+ALLOWED_BLOCKED_HOSTS = OSM_TILE
 PAGES = {
     "map": "/",
     "companies": "/companies",
@@ -47,17 +48,7 @@ PAGES = {
 # --- the data the screens must agree with --------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def dataset() -> Dataset:
-    barrios = load_barrios(ROOT / "geo")
-    comunas = load_comunas(ROOT / "geo")
-    return load_dataset(ROOT / "data", barrios["code"], comunas["code"])
-
-
-@pytest.fixture(scope="module")
-def located(dataset: Dataset) -> pd.DataFrame:
-    """Entities placed on the map exactly as the app places them."""
-    return locate_entities(dataset.entities, load_barrios(ROOT / "geo"), load_comunas(ROOT / "geo"))
+# ``dataset`` and ``located`` come from conftest: the app's own loading and placing.
 
 
 def company_markers(entities: pd.DataFrame) -> int:
@@ -82,47 +73,6 @@ def sector(located: pd.DataFrame) -> str:
 
 
 NEXT_FRAMES = "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
-
-
-def wait_idle(page) -> None:
-    """Streamlit has finished running the script (no running status widget)."""
-    page.wait_for_function(IDLE, timeout=TIMEOUT_MS)
-
-
-def map_frame(page):
-    return page.frame_locator(MAP_IFRAME)
-
-
-def wait_map(page) -> None:
-    """The map iframe has drawn its barrios and the Sevilla highlight."""
-    frame = map_frame(page)
-    frame.locator(f"path.{SEVILLA_CLASS}").first.wait_for(state="attached", timeout=TIMEOUT_MS)
-    frame.locator(".leaflet-overlay-pane path.leaflet-interactive").first.wait_for(
-        state="attached", timeout=TIMEOUT_MS
-    )
-
-
-def open_app(page, url: str, with_map: bool = True) -> None:
-    page.goto(url)
-    page.locator('[data-testid="stSidebar"]').wait_for(timeout=TIMEOUT_MS)
-    if with_map:
-        wait_map(page)
-    wait_idle(page)
-
-
-def poll(check: Callable[[], object], what: str, timeout: float = 30.0, required: bool = True):
-    """Call ``check`` until it returns something truthy; after ``timeout`` s fail, or
-    return the last (falsy) value when not ``required``."""
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        last = check()
-        if last:
-            return last
-        time.sleep(0.1)  # polling interval, not a wait for something to happen
-    if required:
-        raise AssertionError(f"timed out waiting for {what} (last: {last!r})")
-    return last
 
 
 def count_company_markers(page) -> int:
@@ -161,10 +111,7 @@ def stable_marker_count(page, expected: int | None = None) -> int:
     return previous[-1]
 
 
-def multiselect(page, label: str):
-    return page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(
-        has=page.locator('[data-testid="stWidgetLabel"]', has_text=re.compile(f"^{label}"))
-    )
+multiselect = sidebar_multiselect
 
 
 def expect_chips(page, label: str, values: list[str]) -> None:

@@ -18,13 +18,14 @@ import geopandas as gpd
 import pytest
 import shapely
 
+from medmap.geo import METRIC_CRS
+
 REPO = Path(__file__).resolve().parents[1]
 GEO = REPO / "geo"
 SHARED = REPO.parent / "shared" / "data" / "geo"
 BUILD_SCRIPT = REPO / "scripts" / "build_geo.py"
 OUTPUTS = ("barrios.geojson", "comunas.geojson", "metro_stations.geojson")
 
-METRIC_CRS = 3116
 MAX_BARRIOS_BYTES = 1_200_000
 MAX_OVERLAP_M2 = 500.0
 MAX_HOLES_TOTAL_M2 = 2_000.0

@@ -24,14 +24,11 @@ from playwright.sync_api import expect
 
 from medmap.i18n import t
 
-from .conftest import ARTIFACTS, IDLE, ROOT, Server, start_server, stop_server
+from .browser import MAP_IFRAME, OSM_TILE, SIDEBAR, TIMEOUT_MS, map_frame, open_app, wait_idle
+from .conftest import ARTIFACTS, ROOT, Server, start_server, stop_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
-TIMEOUT_MS = 60_000
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
-SIDEBAR = '[data-testid="stSidebar"]'
-OSM_TILE = re.compile(r"^https?://([a-z0-9-]+\.)?tile\.openstreetmap\.org/")
 
 SCRIPT = "<script>alert('xss')</script>"
 IMG = "<img src=x onerror=alert(1)>"
@@ -292,22 +289,6 @@ window.__medmapTest = {
 """
 
 
-def wait_idle(page) -> None:
-    page.wait_for_function(IDLE, timeout=TIMEOUT_MS)
-
-
-def map_frame(page):
-    return page.frame_locator(MAP_IFRAME)
-
-
-def open_app(page, url: str, with_map: bool = False) -> None:
-    page.goto(url)
-    page.locator(SIDEBAR).wait_for(timeout=TIMEOUT_MS)
-    if with_map:
-        map_frame(page).locator(".leaflet-overlay-pane path").first.wait_for(timeout=TIMEOUT_MS)
-    wait_idle(page)
-
-
 def map_js(page):
     """The map iframe as a Frame, with the test helpers installed."""
     frame = page.locator(MAP_IFRAME).element_handle().content_frame()
@@ -454,7 +435,7 @@ def grid_column(page, column: int) -> list[str]:
 
 
 def test_companies_table_shows_payloads_as_text(hostile_server, page):
-    open_app(page, hostile_server.url + "/companies?q=alert")
+    open_app(page, hostile_server.url + "/companies?q=alert", with_map=False)
     count = re.compile(f"^{len(ROWS)} of [0-9]+ entities shown")
     expect(page.get_by_text(count)).to_be_visible(timeout=TIMEOUT_MS)
     expect(page.locator('[data-testid="stDataFrame"] td[aria-colindex="1"]')).to_have_count(
@@ -478,7 +459,7 @@ def test_companies_table_shows_payloads_as_text(hostile_server, page):
 
 
 def test_about_sources_table_shows_payloads_as_text(hostile_server, page):
-    open_app(page, hostile_server.url + "/about")
+    open_app(page, hostile_server.url + "/about", with_map=False)
     grid = page.locator('[data-testid="stDataFrame"]').first
     grid.wait_for(timeout=TIMEOUT_MS)
     grid.scroll_into_view_if_needed()
@@ -510,7 +491,7 @@ def visible(text: str) -> str:
 
 def test_neighbourhoods_spotlight_shows_payloads_as_text(hostile_server, page):
     # Expander labels and captions render markdown: names and notes must be escaped.
-    open_app(page, hostile_server.url + "/neighbourhoods")
+    open_app(page, hostile_server.url + "/neighbourhoods", with_map=False)
     spotlight = page.locator('[data-testid="stExpander"]')
     expect(spotlight.filter(has_text="Sevilla").first).to_be_visible(timeout=TIMEOUT_MS)
     label_texts = spotlight.locator('summary [data-testid="stMarkdownContainer"]')
@@ -532,7 +513,7 @@ def test_neighbourhoods_spotlight_shows_payloads_as_text(hostile_server, page):
 
 
 def test_neighbourhoods_spotlight_links_nothing_from_data(hostile_server, page):
-    open_app(page, hostile_server.url + "/neighbourhoods")
+    open_app(page, hostile_server.url + "/neighbourhoods", with_map=False)
     spotlight = page.locator('[data-testid="stExpander"]')
     expect(spotlight.filter(has_text="Sevilla").first).to_be_visible(timeout=TIMEOUT_MS)
     links = spotlight.locator("a[href]").evaluate_all("(a) => a.map((x) => x.href)")

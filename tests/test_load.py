@@ -22,15 +22,15 @@ import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
-from medmap.data import Dataset, load_dataset
+from medmap.data import Dataset
 from medmap.filters import Filters, Kpis, compute_kpis, filter_entities
-from medmap.geo import load_barrios, load_comunas, locate_entities
 from medmap.i18n import format_count, t
 from medmap.upload import read_upload
 
+from .browser import OSM_TILE, SIDEBAR, sidebar_multiselect
+from .browser import wait_idle as wait_idle_within
 from .conftest import (
     ARTIFACTS,
-    IDLE,
     ROOT,
     Server,
     free_port,
@@ -45,8 +45,6 @@ RSS_LIMIT_MB = 1500  # a leak guard only, not a performance target
 LOOPBACK = ("http://127.0.0.1", "http://localhost", "ws://127.0.0.1", "data:", "blob:", "about:")
 DEAD_PORT = free_port()  # nothing listens here: the proxy for every non-loopback request
 UPLOAD_ROW = "ruta-n"
-SIDEBAR = '[data-testid="stSidebar"]'
-OSM_TILE = re.compile(r"^https?://([a-z0-9-]+\.)?tile\.openstreetmap\.org/")
 
 # Shared links of the concurrent sessions: all valid, all different.
 LINKS: tuple[str, ...] = (
@@ -95,22 +93,6 @@ NO_ANIMATIONS = """document.addEventListener("DOMContentLoaded", () => {
 
 
 # --- the figures each session must show ----------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def geo():
-    return load_barrios(ROOT / "geo"), load_comunas(ROOT / "geo")
-
-
-@pytest.fixture(scope="module")
-def dataset(geo) -> Dataset:
-    barrios, comunas = geo
-    return load_dataset(ROOT / "data", barrios["code"], comunas["code"])
-
-
-@pytest.fixture(scope="module")
-def located(dataset: Dataset, geo) -> pd.DataFrame:
-    return locate_entities(dataset.entities, *geo)
 
 
 def parse_link(query: str) -> tuple[str, Filters]:
@@ -178,7 +160,7 @@ def open_session(
 
 
 def wait_idle(page) -> None:
-    page.wait_for_function(IDLE, timeout=TIMEOUT_MS)
+    wait_idle_within(page, TIMEOUT_MS)  # 20 sessions share two cores
 
 
 def metric_value(page, label: str):
@@ -223,14 +205,6 @@ def assert_all_show_their_own(sessions: list[Session]) -> None:
 
 def upload_notice(session: Session):
     return session.page.locator(SIDEBAR).get_by_text(t("upload_active", session.lang), exact=True)
-
-
-def sidebar_multiselect(page, label: str):
-    return page.locator(f'{SIDEBAR} [data-testid="stMultiSelect"]').filter(
-        has=page.locator(
-            '[data-testid="stWidgetLabel"]', has_text=re.compile(f"^{re.escape(label)}")
-        )
-    )
 
 
 def change_filter(session: Session, change: tuple[str, str] | None) -> None:
@@ -299,7 +273,7 @@ def load_server() -> Iterator[Server]:
 
 @pytest.mark.timeout(300)
 def test_concurrent_sessions_keep_their_own_view(
-    browser, load_server, dataset, located, geo, record_property, capsys
+    browser, load_server, dataset, located, layers, record_property, capsys
 ):
     assert len(set(LINKS)) == len(LINKS) >= 20
     server, clock = load_server, Stopwatch(capsys)
@@ -337,7 +311,7 @@ def test_concurrent_sessions_keep_their_own_view(
         header, row = (ROOT / "data" / "entities.csv").read_text(encoding="utf-8").split("\n")[:2]
         assert row.startswith(f"{UPLOAD_ROW},")
         raw = f"{header}\n{row}\n".encode()
-        upload = read_upload(raw, dataset.sectors["sector"], *geo)
+        upload = read_upload(raw, dataset.sectors["sector"], layers.barrios, layers.comunas)
         assert upload.errors == [] and len(upload.entities) == 1
         upload_kpis = kpis_for(upload.entities, uploader.filters, dataset)
         assert (upload_kpis.companies, upload_kpis.institutions) == (0, 1)

@@ -11,6 +11,8 @@ from medmap.geo import load_barrios, load_comunas
 from tests.conftest import ROOT
 
 APP = str(ROOT / "app.py")
+# Read at import, not from conftest's fixtures: hypothesis builds its strategies when
+# the tests are decorated, before any fixture exists.
 BARRIOS = load_barrios(ROOT / "geo")
 COMUNAS = load_comunas(ROOT / "geo")
 SECTORS = sorted(load_dataset(ROOT / "data", BARRIOS["code"], COMUNAS["code"]).sectors["sector"])

@@ -5,11 +5,14 @@ from __future__ import annotations
 import gc
 import platform
 import sys
+import threading
+from pathlib import Path
 
 import pytest
 import streamlit as st
 
-from medmap import ui
+from medmap import runtime
+from medmap.paths import geo_dir
 
 
 @pytest.fixture
@@ -28,28 +31,43 @@ def test_serve_py_is_an_app_with_a_start_up_hook():
 
 
 def test_after_warm_up_the_first_page_loads_nothing(empty_caches, monkeypatch):
-    ui.warm_up()
+    runtime.warm_up()
     assert gc.get_freeze_count() > 0
 
     def must_not_run(*args, **kwargs):
         raise AssertionError("loaded again after warm_up")
 
-    for name in ("load_barrios", "load_comunas", "load_dataset", "locate_entities"):
-        monkeypatch.setattr(ui, name, must_not_run)
-    layers = ui.get_layers(str(ui.geo_dir()))
-    dataset, located = ui.get_data(str(ui.data_dir()), str(ui.geo_dir()))
-    assert len(layers.barrios) > 300 and len(dataset.entities) == len(located) > 0
-    assert ui.geometry_urls(str(ui.geo_dir()))["barrios"].endswith(".json")
+    for name in ("load_layers", "load_dataset", "locate_entities", "display_geometry"):
+        monkeypatch.setattr(runtime, name, must_not_run)
+    loaded = runtime.load()
+    assert len(loaded.layers.barrios) > 300
+    assert len(loaded.dataset.entities) == len(loaded.located) > 0
+    assert runtime.geometry_urls(str(geo_dir()))["barrios"].endswith(".json")
 
 
 @pytest.mark.skipif(
     not (sys.platform == "linux" and platform.libc_ver()[0] == "glibc"), reason="glibc only"
 )
-def test_free_memory_goes_back_to_the_system_on_glibc():
-    assert ui.release_free_memory() is True
+def test_memory_freed_in_a_run_thread_goes_back_to_the_system_on_glibc():
+    def rss_mb() -> float:
+        line = next(x for x in Path("/proc/self/status").read_text().splitlines() if "VmRSS" in x)
+        return int(line.split()[1]) / 1024
+
+    def run():
+        # ~150 MB of malloc'd blocks in this thread's arena; every 50th kept, so glibc
+        # cannot give the space back by itself (as after a Streamlit run).
+        blocks = [bytearray(1500) for _ in range(100_000)]
+        run.kept = blocks[::50]
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    before = rss_mb()
+    assert runtime.release_free_memory() is True
+    assert before - rss_mb() > 50, (before, rss_mb())
 
 
 def test_warm_up_leaves_bad_data_to_the_page(empty_caches, monkeypatch, tmp_path):
     monkeypatch.setenv("MEDMAP_DATA_DIR", str(tmp_path))  # no CSV files at all
-    ui.warm_up()  # no exception: the page shows the problems to the first visitor
+    runtime.warm_up()  # no exception: the page shows the problems to the first visitor
     assert gc.get_freeze_count() == 0

@@ -7,20 +7,21 @@ from pathlib import Path
 
 import pytest
 
-from medmap.data import load_dataset
-from medmap.geo import load_barrios, load_comunas
 from medmap.upload import COLUMNS, read_upload, template_csv
 from tests.conftest import ROOT
 
 CORPUS = Path(__file__).parent / "bad_inputs"
 EXPECTED = json.loads((CORPUS / "expected.json").read_text())
-BARRIOS = load_barrios(ROOT / "geo")
-COMUNAS = load_comunas(ROOT / "geo")
-SECTORS = load_dataset(ROOT / "data", BARRIOS["code"], COMUNAS["code"]).sectors["sector"]
 
 
-def upload(raw: bytes, **limits):
-    return read_upload(raw, SECTORS, BARRIOS, COMUNAS, **limits)
+@pytest.fixture(scope="module")
+def upload(dataset, layers):
+    """Read an upload against the shipped sectors and geometry."""
+
+    def read(raw: bytes, **limits):
+        return read_upload(raw, dataset.sectors["sector"], layers.barrios, layers.comunas, **limits)
+
+    return read
 
 
 def test_corpus_is_large_enough():
@@ -28,7 +29,7 @@ def test_corpus_is_large_enough():
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_each_bad_input_gives_its_exact_problems(name):
+def test_each_bad_input_gives_its_exact_problems(name, upload):
     result = upload((CORPUS / name).read_bytes())
     expected = EXPECTED[name]
     assert [str(p) for p in result.problems] == expected["problems"]
@@ -39,7 +40,7 @@ def test_each_bad_input_gives_its_exact_problems(name):
         assert spanish == expected["problems_es"]
 
 
-def test_size_and_row_limits_have_their_own_messages():
+def test_size_and_row_limits_have_their_own_messages(upload):
     raw = (CORPUS / "10-extra-column.csv").read_bytes()
     assert [str(p) for p in upload(raw, max_mb=0.001).problems] == [
         f"upload.csv:0:: the file is {len(raw) / 1e6:.1f} MB; the limit is 0.001 MB"
@@ -49,14 +50,14 @@ def test_size_and_row_limits_have_their_own_messages():
     ]
 
 
-def test_template_has_the_schema_columns_and_no_rows():
+def test_template_has_the_schema_columns_and_no_rows(upload):
     lines = template_csv().decode().splitlines()
     assert lines == [",".join(COLUMNS)]
     result = upload(template_csv())
     assert [str(p) for p in result.problems] == ["upload.csv:0:: the file has a header but no rows"]
 
 
-def test_valid_rows_are_located_like_shipped_data():
+def test_valid_rows_are_located_like_shipped_data(upload):
     result = upload((ROOT / "data" / "entities.csv").read_bytes())
     assert result.errors == []
     ruta_n = result.entities.set_index("entity_id").loc["ruta-n"]

@@ -1,7 +1,7 @@
-"""Leaflet and friends served by the app itself, never from a CDN.
+"""The map's scripts and shapes served by the app itself, never from a CDN.
 
-The files come from installed XStatic packages and are copied into the app's
-``static/`` folder, which Streamlit serves at ``/app/static/`` when
+Leaflet, jQuery and MarkerCluster come from installed XStatic packages, medmap's
+own layers from ``medmap/js/``; all are copied into the app's ``static/`` folder, which Streamlit serves at ``/app/static/`` when
 ``server.enableStaticServing`` is on. If a map script failed to load,
 streamlit-folium would draw no map at all, so nothing here is left to a
 third-party host.
@@ -21,6 +21,9 @@ import xstatic.pkg.leaflet as xs_leaflet
 import xstatic.pkg.leaflet_markercluster as xs_markercluster
 
 STATIC_URL: Final = "/app/static/vendor"
+MAP_JS: Final = Path(__file__).parent / "js" / "medmap-map.js"
+# Content-hashed: a browser never runs a cached older copy against a newer server.
+MAP_JS_NAME: Final = f"medmap-map-{hashlib.sha256(MAP_JS.read_bytes()).hexdigest()[:12]}.js"
 
 # name -> (package, file inside the package's data dir)
 _FILES: Final = {
@@ -39,6 +42,7 @@ LOCAL_JS: Final = {
     "leaflet": f"{STATIC_URL}/leaflet.js",
     "jquery": f"{STATIC_URL}/jquery.min.js",
     "markerclusterjs": f"{STATIC_URL}/leaflet.markercluster.js",
+    "medmap_map": f"{STATIC_URL}/{MAP_JS_NAME}",
 }
 LOCAL_CSS: Final = {
     "leaflet_css": f"{STATIC_URL}/leaflet.css",
@@ -51,8 +55,10 @@ def install_static_assets(static_dir: Path) -> Path:
     """Copy the vendored files into ``static_dir/vendor`` (idempotent, atomic per file)."""
     target = static_dir / "vendor"
     target.mkdir(parents=True, exist_ok=True)
-    for name, (package, filename) in _FILES.items():
-        source = Path(package.BASE_DIR) / filename
+    sources = {
+        name: Path(package.BASE_DIR) / filename for name, (package, filename) in _FILES.items()
+    }
+    for name, source in {**sources, MAP_JS_NAME: MAP_JS}.items():
         destination = target / name
         if destination.is_file() and destination.stat().st_size == source.stat().st_size:
             continue

@@ -7,28 +7,26 @@ counted in a caption by the page.
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from medmap.escaping import html_text
+from medmap.filters import largest_raised, latest_staff
 from medmap.i18n import format_count, format_usd, t
 
 FONT = dict(family="Source Sans Pro, sans-serif", size=13)
 QUALIFIER_MARK = {"approx": "~", "min": ">", "planned": "plan ", "forecast": "fcst ", "exact": ""}
 
 
-def _text(value: object) -> str:
-    return html.escape(str(value)) if value is not None and not pd.isna(value) else ""
-
-
 def _layout(
     fig: go.Figure, title: str, x_title: str = "", y_title: str = "", height: int = 320
 ) -> go.Figure:
     fig.update_layout(
-        title=dict(text=_text(title), font=dict(size=15)),
+        title=dict(text=html_text(title), font=dict(size=15)),
         font=FONT,
         height=height,
         margin=dict(l=10, r=10, t=45, b=10),
@@ -49,7 +47,7 @@ def sector_chart(
     fig = go.Figure(
         go.Bar(
             x=counts.values,
-            y=[_text(sector_labels.get(s, s)) for s in counts.index],
+            y=[html_text(sector_labels.get(s, s)) for s in counts.index],
             orientation="h",
             marker_color=[colors.get(s, "#888") for s in counts.index],
             customdata=list(counts.index),
@@ -82,7 +80,7 @@ def company_values_chart(
         for v, q in zip(ordered[value_column], ordered["qualifier"], strict=True)
     ]
     hover = [
-        f"<b>{_text(n)}</b><br>{lab} · {_text(d) or t('not_reported', lang)}<br>{t('hover_source', lang)}: {_text(s)}"
+        f"<b>{html_text(n)}</b><br>{lab} · {html_text(d) or t('not_reported', lang)}<br>{t('hover_source', lang)}: {html_text(s)}"
         for n, lab, d, s in zip(
             ordered["name"], labels, ordered["date"], ordered["source_id"], strict=True
         )
@@ -90,7 +88,7 @@ def company_values_chart(
     fig = go.Figure(
         go.Bar(
             x=ordered[value_column],
-            y=[_text(n) for n in ordered["name"]],
+            y=[html_text(n) for n in ordered["name"]],
             orientation="h",
             text=labels,
             textposition="auto",
@@ -103,6 +101,62 @@ def company_values_chart(
     if money:
         fig.update_xaxes(type="log")
     return _layout(fig, title, axis, height=max(220, 26 * len(ordered) + 80))
+
+
+@dataclass(frozen=True)
+class CompanyChart:
+    """One bar chart of a figure the shown companies report (staff, or largest funding)."""
+
+    key: str
+    rows: pd.DataFrame  # name, sector, the value column, qualifier, date, source_id
+    column: str
+    title: str
+    axis: str
+    money: bool
+
+    def figure(self, lang: str, colors: Mapping[str, str]) -> go.Figure:
+        return company_values_chart(
+            self.rows, self.column, self.title, self.axis, lang, colors, money=self.money
+        )
+
+
+@dataclass(frozen=True)
+class CompanyFigures:
+    """The staff and funding charts of the companies shown, and how many report neither."""
+
+    charts: tuple[CompanyChart, CompanyChart]
+    missing: int
+
+
+def company_figures(
+    shown: pd.DataFrame, staff: pd.DataFrame, funding: pd.DataFrame, lang: str
+) -> CompanyFigures:
+    """Latest staff and largest raise of each company shown that reports one."""
+    companies = shown.loc[shown["kind"] == "company", ["entity_id", "name", "sector"]]
+    latest = latest_staff(staff).rename(columns={"as_of": "date"})
+    largest = largest_raised(funding)
+    # The few reporting companies first, so a large registry is not merged whole.
+    staff_rows = companies[companies["entity_id"].isin(latest["entity_id"])].merge(
+        latest, on="entity_id"
+    )
+    funding_rows = companies[companies["entity_id"].isin(largest["entity_id"])].merge(
+        largest, on="entity_id"
+    )
+    reporting = set(staff_rows["entity_id"]) | set(funding_rows["entity_id"])
+    charts = (
+        CompanyChart(
+            "staff_chart", staff_rows, "staff", t("chart_staff", lang), t("axis_staff", lang), False
+        ),
+        CompanyChart(
+            "funding_chart",
+            funding_rows,
+            "amount_usd",
+            t("chart_funding", lang),
+            t("axis_funding", lang),
+            True,
+        ),
+    )
+    return CompanyFigures(charts, missing=len(companies) - len(reporting))
 
 
 def annual_series_chart(
@@ -122,12 +176,12 @@ def annual_series_chart(
                 y=by_year["value"].astype("Float64").astype(float).tolist(),
                 mode="lines+markers",
                 connectgaps=False,
-                name=_text(publisher),
+                name=html_text(publisher),
                 hovertext=[
                     ""
                     if pd.isna(v)
-                    else f"<b>{_text(publisher)}</b> · {y}<br>{QUALIFIER_MARK.get(q, '')}{format_count(v, lang)}"
-                    f"<br>{t('hover_source', lang)}: {_text(s)}"
+                    else f"<b>{html_text(publisher)}</b> · {y}<br>{QUALIFIER_MARK.get(q, '')}{format_count(v, lang)}"
+                    f"<br>{t('hover_source', lang)}: {html_text(s)}"
                     for y, v, q, s in zip(
                         years,
                         by_year["value"],
@@ -160,10 +214,10 @@ def funding_timeline_chart(events: pd.DataFrame, lang: str) -> go.Figure:
                 y=rows["amount_usd"],
                 mode="markers",
                 marker=dict(size=11),
-                name=_text(t(f"funding_{event_type}", lang)),
+                name=html_text(t(f"funding_{event_type}", lang)),
                 hovertext=[
-                    f"<b>{_text(n)}</b><br>{_text(t(f'funding_{event_type}', lang))} {_text(r)} · {_text(d)}"
-                    f"<br>{QUALIFIER_MARK.get(q, '')}{format_usd(a, lang)}<br>{t('hover_source', lang)}: {_text(s)}"
+                    f"<b>{html_text(n)}</b><br>{html_text(t(f'funding_{event_type}', lang))} {html_text(r)} · {html_text(d)}"
+                    f"<br>{QUALIFIER_MARK.get(q, '')}{format_usd(a, lang)}<br>{t('hover_source', lang)}: {html_text(s)}"
                     for n, r, d, q, a, s in zip(
                         rows["name"],
                         rows["round"],

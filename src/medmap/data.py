@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pandera.errors
 
-from medmap.problems import TEMPLATES, Problem
+from medmap.problems import KNOWN_CODES, Problem
 from medmap.schemas import BOOL_COLUMNS, SCHEMAS
 
 HEADER_LINE = 1
@@ -96,7 +96,7 @@ def _failure_code(check: str) -> tuple[str, str]:
     if check.startswith("dtype("):
         return "wrong_type", ""
     code, _, details = check.partition("|")
-    return (code, details) if code in TEMPLATES else ("check_failed", check)
+    return (code, details) if code in KNOWN_CODES else ("check_failed", check)
 
 
 def validate_frame(name: str, df: pd.DataFrame) -> tuple[pd.DataFrame | None, list[Problem]]:

@@ -1,7 +1,8 @@
-"""Geometry: load the shipped layers and place entities on them."""
+"""Geometry: load the shipped layers, place entities on them, count entities per area."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
@@ -9,9 +10,14 @@ import geopandas as gpd
 import pandas as pd
 
 from medmap.problems import Problem
+from medmap.schemas import APPROXIMATE_PRECISIONS
 
 WGS84: Final = 4326
 METRIC_CRS: Final = 3116  # MAGNA-SIRGAS / Colombia Bogotá zone: metres, for areas and distances
+
+# Sevilla, home of the Ruta N complex, and the University of Antioquia's campus unit beside it.
+SEVILLA_CODE: Final = "0407"
+UDEA_CAMPUS_CODE: Final = "Inst_11"
 
 BARRIO_COLUMNS: Final = ("code", "name", "comuna_code", "comuna_name", "kind")
 COMUNA_COLUMNS: Final = ("code", "name", "kind")
@@ -44,6 +50,19 @@ def read_layer(path: Path, columns: tuple[str, ...]) -> gpd.GeoDataFrame:
         raise GeoError(problems)
     gdf = gdf.set_crs(WGS84, allow_override=True)
     return gdf[[*columns, "geometry"]]
+
+
+@dataclass(frozen=True)
+class Layers:
+    """The map's geometry: barrios/veredas, comunas/corregimientos, Metro stations (optional)."""
+
+    barrios: gpd.GeoDataFrame
+    comunas: gpd.GeoDataFrame
+    stations: gpd.GeoDataFrame | None
+
+
+def load_layers(geo_dir: Path) -> Layers:
+    return Layers(load_barrios(geo_dir), load_comunas(geo_dir), load_metro_stations(geo_dir))
 
 
 def load_barrios(geo_dir: Path) -> gpd.GeoDataFrame:
@@ -90,7 +109,7 @@ def locate_entities(
             points[chosen] = code[chosen].map(lookup).to_numpy()
     # Shallow: pandas copy-on-write keeps the caller's frame intact without a second copy.
     located = gpd.GeoDataFrame(entities.copy(deep=False), geometry=points, crs=WGS84)
-    located["approximate"] = located["location_precision"].isin(("barrio", "comuna"))
+    located["approximate"] = located["location_precision"].isin(APPROXIMATE_PRECISIONS)
     has_point = located.geometry.notna()
     joined = gpd.sjoin(
         located.loc[has_point, ["geometry"]],
@@ -125,3 +144,32 @@ def display_geometry(
         for stem, (frame, columns) in layers.items()
         if frame is not None
     }
+
+
+def aggregate_by_area(
+    companies: pd.DataFrame, barrios: gpd.GeoDataFrame, comunas: gpd.GeoDataFrame
+) -> pd.DataFrame:
+    """Offices counted per barrio (or per comuna when only that is known), at the area's point.
+
+    Every located office is in exactly one group, so the counts add up to the total.
+    """
+    by_barrio = companies[companies["barrio_code"].notna()]
+    by_comuna = companies[companies["barrio_code"].isna()]
+    groups = []
+    for rows, column, areas in (
+        (by_barrio, "barrio_code", barrios),
+        (by_comuna, "comuna_code", comunas),
+    ):
+        if rows.empty:
+            continue
+        counts = rows.groupby(column).size().rename("count")
+        shapes = areas.set_index("code").loc[counts.index]
+        points = shapes.geometry.representative_point()
+        groups.append(
+            pd.DataFrame(
+                {"name": shapes["name"], "count": counts, "lat": points.y, "lon": points.x}
+            ).rename_axis("code")
+        )
+    if not groups:
+        return pd.DataFrame(columns=["name", "count", "lat", "lon"])
+    return pd.concat(groups).reset_index()

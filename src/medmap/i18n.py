@@ -468,6 +468,232 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
             "- **Software**: Streamlit, folium / Leaflet, streamlit-folium, GeoPandas, Plotly, pandera, Babel."
         ),
     },
+    # problems in data files and uploads: {value} is the offending value, {details} extra facts
+    "problem_missing_file": {
+        "en": "missing file",
+        "es": "falta el archivo",
+    },
+    "problem_data_dir_missing": {
+        "en": "data directory not found",
+        "es": "no se encontró el directorio de datos",
+    },
+    "problem_empty_file": {
+        "en": "file is empty",
+        "es": "el archivo está vacío",
+    },
+    "problem_encoding": {
+        "en": "unreadable encoding: not UTF-8 (byte {details})",
+        "es": "codificación ilegible: no es UTF-8 (byte {details})",
+    },
+    "problem_utf16": {
+        "en": "the file is UTF-16; save it as 'CSV UTF-8'",
+        "es": "el archivo está en UTF-16; guárdelo como 'CSV UTF-8'",
+    },
+    "problem_latin1": {
+        "en": "the file is not UTF-8; it was read as Windows-1252 (Latin-1): check accents, or save it as 'CSV UTF-8'",
+        "es": "el archivo no es UTF-8; se leyó como Windows-1252 (Latin-1): revise las tildes, o guárdelo como 'CSV UTF-8'",
+    },
+    "problem_csv_unreadable": {
+        "en": "not a readable CSV file: {details}",
+        "es": "no es un archivo CSV legible: {details}",
+    },
+    "problem_semicolon": {
+        "en": "columns are separated by ';' (not ','): the file was read that way",
+        "es": "las columnas están separadas por ';' (no por ','): el archivo se leyó así",
+    },
+    "problem_decimal_comma": {
+        "en": "decimal commas were read as decimal points: '{value}'",
+        "es": "las comas decimales se leyeron como puntos: '{value}'",
+    },
+    "problem_duplicate_column": {
+        "en": "duplicate column",
+        "es": "columna duplicada",
+    },
+    "problem_field_count": {
+        "en": "has {value} fields, the header has {details}",
+        "es": "tiene {value} campos, el encabezado tiene {details}",
+    },
+    "problem_missing_column": {
+        "en": "missing column",
+        "es": "falta la columna",
+    },
+    "problem_unexpected_column": {
+        "en": "unexpected column",
+        "es": "columna inesperada",
+    },
+    "problem_extra_column": {
+        "en": "column not in the schema: ignored",
+        "es": "columna fuera del esquema: se ignora",
+    },
+    "problem_no_rows": {
+        "en": "the file has a header but no rows",
+        "es": "el archivo tiene encabezado pero ninguna fila",
+    },
+    "problem_too_large": {
+        "en": "the file is {value} MB; the limit is {details} MB",
+        "es": "el archivo pesa {value} MB; el límite es {details} MB",
+    },
+    "problem_too_many_rows": {
+        "en": "{value} rows; the limit is {details}",
+        "es": "{value} filas; el límite es {details}",
+    },
+    "problem_required": {
+        "en": "required value is empty",
+        "es": "falta un valor obligatorio",
+    },
+    "problem_duplicate": {
+        "en": "duplicate value '{value}'",
+        "es": "valor duplicado '{value}'",
+    },
+    "problem_not_integer": {
+        "en": "'{value}' is not a whole number",
+        "es": "'{value}' no es un número entero",
+    },
+    "problem_not_number": {
+        "en": "'{value}' is not a number",
+        "es": "'{value}' no es un número",
+    },
+    "problem_wrong_type": {
+        "en": "wrong type {value}",
+        "es": "tipo incorrecto {value}",
+    },
+    "problem_one_of": {
+        "en": "must be one of: {details}: '{value}'",
+        "es": "debe ser uno de: {details}: '{value}'",
+    },
+    "problem_format": {
+        "en": "not a valid {details}: '{value}'",
+        "es": "no es un {details} válido: '{value}'",
+    },
+    "problem_negative": {
+        "en": "must not be negative: '{value}'",
+        "es": "no puede ser negativo: '{value}'",
+    },
+    "problem_https": {
+        "en": "must start with https://: '{value}'",
+        "es": "debe empezar por https://: '{value}'",
+    },
+    "problem_length": {
+        "en": "must be 1–200 characters",
+        "es": "debe tener entre 1 y 200 caracteres",
+    },
+    "problem_lat_bbox": {
+        "en": "latitude outside Medellín's bounding box: '{value}'",
+        "es": "latitud fuera del recuadro de Medellín: '{value}'",
+    },
+    "problem_lon_bbox": {
+        "en": "longitude outside Medellín's bounding box: '{value}'",
+        "es": "longitud fuera del recuadro de Medellín: '{value}'",
+    },
+    "problem_outside_medellin": {
+        "en": "the point is not inside any barrio of Medellín: '{value}'",
+        "es": "el punto no está dentro de ningún barrio de Medellín: '{value}'",
+    },
+    "problem_year": {
+        "en": "not a plausible year: '{value}'",
+        "es": "no es un año plausible: '{value}'",
+    },
+    "problem_unknown_sector": {
+        "en": "unknown sector '{value}'",
+        "es": "sector desconocido '{value}'",
+    },
+    "problem_unknown_source": {
+        "en": "unknown source id '{value}'",
+        "es": "fuente desconocida '{value}'",
+    },
+    "problem_unknown_entity": {
+        "en": "unknown entity id '{value}'",
+        "es": "entidad desconocida '{value}'",
+    },
+    "problem_unknown_barrio": {
+        "en": "unknown barrio code '{value}'",
+        "es": "código de barrio desconocido '{value}'",
+    },
+    "problem_unknown_comuna": {
+        "en": "unknown comuna code '{value}'",
+        "es": "código de comuna desconocido '{value}'",
+    },
+    "problem_coordinates_required": {
+        "en": "required when precision is coordinates",
+        "es": "obligatorio cuando la precisión es coordinates",
+    },
+    "problem_coordinates_not_allowed": {
+        "en": "coordinates given but precision is '{value}'",
+        "es": "hay coordenadas pero la precisión es '{value}'",
+    },
+    "problem_code_required": {
+        "en": "required when precision is {value}",
+        "es": "obligatorio cuando la precisión es {value}",
+    },
+    "problem_code_not_used": {
+        "en": "not used when precision is '{value}'",
+        "es": "no se usa cuando la precisión es '{value}'",
+    },
+    "problem_period_order": {
+        "en": "starts after period_end",
+        "es": "empieza después de period_end",
+    },
+    "problem_geometry_unreadable": {
+        "en": "unreadable geometry file: {details}",
+        "es": "archivo de geometría ilegible: {details}",
+    },
+    "problem_missing_property": {
+        "en": "missing property",
+        "es": "falta la propiedad",
+    },
+    "problem_invalid_geometry": {
+        "en": "missing or invalid geometry",
+        "es": "geometría ausente o inválida",
+    },
+    "problem_check_failed": {
+        "en": "check '{details}' failed: '{value}'",
+        "es": "falló la comprobación '{details}': '{value}'",
+    },
+    # upload schema table: the rule of each check, and the column types
+    "rule_format": {
+        "en": "a {details}",
+        "es": "un {details}",
+    },
+    "rule_one_of": {
+        "en": "one of: {details}",
+        "es": "uno de: {details}",
+    },
+    "rule_length": {
+        "en": "1–200 characters",
+        "es": "de 1 a 200 caracteres",
+    },
+    "rule_lat_bbox": {
+        "en": "decimal degrees inside Medellín",
+        "es": "grados decimales dentro de Medellín",
+    },
+    "rule_lon_bbox": {
+        "en": "decimal degrees inside Medellín (negative)",
+        "es": "grados decimales dentro de Medellín (negativos)",
+    },
+    "rule_year": {
+        "en": "a 4-digit year",
+        "es": "un año de 4 cifras",
+    },
+    "rule_https": {
+        "en": "an https:// address",
+        "es": "una dirección https://",
+    },
+    "rule_negative": {
+        "en": "0 or more",
+        "es": "0 o más",
+    },
+    "type_Float64": {
+        "en": "number",
+        "es": "número",
+    },
+    "type_Int64": {
+        "en": "whole number",
+        "es": "número entero",
+    },
+    "type_text": {
+        "en": "text",
+        "es": "texto",
+    },
 }
 
 
@@ -489,10 +715,3 @@ def format_usd(value: float | None, lang: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return t("not_reported", lang)
     return format_compact_currency(value, "USD", locale=BABEL_LOCALE[lang], fraction_digits=1)
-
-
-def format_cop(value: float | None, lang: str) -> str:
-    """Colombian pesos in compact form."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return t("not_reported", lang)
-    return format_compact_currency(value, "COP", locale=BABEL_LOCALE[lang], fraction_digits=1)

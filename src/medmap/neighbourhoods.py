@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from medmap.maps import SEVILLA_CODE
+from medmap.geo import SEVILLA_CODE, UDEA_CAMPUS_CODE
 
-UDEA_CAMPUS_CODE = "Inst_11"
 SPOTLIGHT_BARRIOS = (SEVILLA_CODE, UDEA_CAMPUS_CODE)
 
 

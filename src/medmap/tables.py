@@ -63,17 +63,3 @@ def qualified(text: str, qualifier: str, lang: str, date: object = None) -> str:
     prefix = t(f"qualifier_{qualifier}", lang)
     when = f" ({date})" if isinstance(date, str) and date else ""
     return f"{prefix} {text}{when}".strip()
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(df: pd.DataFrame) -> pd.DataFrame:
-    """Cells that a spreadsheet would run as formulas are prefixed with an apostrophe."""
-    out = df.copy()
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(
-                lambda v: f"'{v}" if isinstance(v, str) and v.startswith(_FORMULA_START) else v
-            )
-    return out

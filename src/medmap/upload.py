@@ -20,6 +20,7 @@ import pandas as pd
 
 from medmap.data import HEADER_LINE, entity_problems, validate_frame
 from medmap.geo import locate_entities
+from medmap.i18n import CATALOG, DEFAULT_LANG, t
 from medmap.problems import Problem
 from medmap.schemas import ENTITIES
 
@@ -197,37 +198,25 @@ def _renamed(problem: Problem) -> Problem:
     )
 
 
-_RULES: Final = {
-    "format": ("a {details}", "un {details}"),
-    "one_of": ("one of: {details}", "uno de: {details}"),
-    "length": ("1–200 characters", "de 1 a 200 caracteres"),
-    "lat_bbox": ("decimal degrees inside Medellín", "grados decimales dentro de Medellín"),
-    "lon_bbox": (
-        "decimal degrees inside Medellín (negative)",
-        "grados decimales dentro de Medellín (negativos)",
-    ),
-    "year": ("a 4-digit year", "un año de 4 cifras"),
-    "https": ("an https:// address", "una dirección https://"),
-    "negative": ("0 or more", "0 o más"),
-}
-_TYPES: Final = {"Float64": ("number", "número"), "Int64": ("whole number", "número entero")}
-
-
-def schema_rows(lang: str = "en") -> pd.DataFrame:
+def schema_rows(lang: str = DEFAULT_LANG) -> pd.DataFrame:
     """The upload schema as a table (column, required, type, rule), read from the pandera schema."""
-    pick = 1 if lang == "es" else 0
     rows = []
     for name, column in ENTITIES.columns.items():
         rules = []
         for check in column.checks:
             code, _, details = str(check.error).partition("|")
-            rules.append(_RULES[code][pick].format(details=details) if code in _RULES else code)
+            known = f"rule_{code}" in CATALOG
+            rules.append(t(f"rule_{code}", lang, details=details) if known else code)
         rows.append(
             {
                 "column": name,
                 "required": not column.nullable,
-                "type": _TYPES.get(str(column.dtype), ("text", "texto"))[pick],
+                "type": t(_type_key(str(column.dtype)), lang),
                 "rule": "; ".join(rules),
             }
         )
     return pd.DataFrame(rows)
+
+
+def _type_key(dtype: str) -> str:
+    return f"type_{dtype}" if f"type_{dtype}" in CATALOG else "type_text"

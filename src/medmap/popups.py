@@ -1,0 +1,106 @@
+"""The HTML the map shows: marker popups and tooltips, source links, the legend (all escaped).
+
+Leaflet inserts these strings as HTML inside the same-origin map iframe, so every
+piece of data text goes through :func:`medmap.escaping.leaflet_html` here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from medmap.colors import NO_VALUE_COLOR, class_colors
+from medmap.escaping import leaflet_html as escape
+from medmap.escaping import safe_url
+from medmap.i18n import format_count, format_usd, t
+
+SEVILLA_STROKE = "#d7263d"
+SEVILLA_FILL = "#ffd166"
+
+
+def format_metric(metric: str, value: float | None, lang: str) -> str:
+    if metric == "funding":
+        return format_usd(value, lang)
+    if value is None or pd.isna(value):
+        return t("not_reported", lang) if metric == "staff" else "0"
+    return format_count(value, lang)
+
+
+def legend_html(metric: str, breaks: list[float], lang: str) -> str:
+    rows = [f"<b>{escape(t('legend_title', lang))}: {escape(t('metric_' + metric, lang))}</b>"]
+    lower = 0.0
+    for upper, color in zip(breaks, class_colors(breaks), strict=True):
+        low = format_metric(metric, lower + (0 if metric == "funding" else 1), lang)
+        high = format_metric(metric, upper, lang)
+        rows.append(_swatch(color, high if low == high else f"{low} – {high}"))
+        lower = upper
+    rows.append(_swatch(NO_VALUE_COLOR, t("legend_none", lang)))
+    rows.append(
+        f'<span style="display:inline-block;width:12px;height:12px;border:3px solid '
+        f'{SEVILLA_STROKE};background:{SEVILLA_FILL};vertical-align:middle"></span> '
+        f"{escape(t('layer_sevilla', lang))}"
+    )
+    return "<br>".join(rows)
+
+
+def _swatch(color: str, label: str) -> str:
+    return (
+        f'<span style="display:inline-block;width:12px;height:12px;background:{color};'
+        f'border:1px solid #999;vertical-align:middle"></span> {escape(label)}'
+    )
+
+
+def entity_popup(
+    row: Mapping, sector_label: str, staff: str, funding: str, sources_html: str, lang: str
+) -> str:
+    precision = t(f"precision_{row['location_precision']}", lang)
+    unverified = (
+        f" <i>({escape(t('unverified', lang))})</i>" if row.get("sector_unverified") else ""
+    )
+    place = ", ".join(
+        escape(v) for v in (row.get("barrio_name"), row.get("comuna_name")) if escape(v)
+    )
+    return (
+        f'<div style="min-width:220px;max-width:320px;font:13px/1.4 sans-serif">'
+        f"<b>{escape(row['name'])}</b><br>"
+        f"{escape(t('popup_sector', lang))}: {escape(sector_label)}{unverified}<br>"
+        f"{escape(t('popup_staff', lang))}: {escape(staff)}<br>"
+        f"{escape(t('popup_funding', lang))}: {escape(funding)}<br>"
+        f"{escape(t('popup_location', lang))}: {escape(precision)}"
+        f"{' · ' + place if place else ''}<br>"
+        f"{escape(t('popup_sources', lang))}: {sources_html}</div>"
+    )
+
+
+def entity_tooltip(row: Mapping, lang: str) -> str:
+    """The entity's name, and its placement when the point is approximate."""
+    if not row["approximate"]:
+        return escape(row["name"])
+    precision = t("precision_" + row["location_precision"], lang)
+    return f"{escape(row['name'])} <i>({escape(precision)})</i>"
+
+
+def sources_links(source_ids: str, urls: Mapping[str, str]) -> str:
+    """Source ids as links (http/https only), escaped; ``urls`` maps id -> URL."""
+    parts = []
+    for source_id in str(source_ids or "").split(";"):
+        if not source_id:
+            continue
+        url = safe_url(urls.get(source_id))
+        label = escape(source_id)
+        parts.append(
+            f'<a href="{escape(url)}" target="_blank" rel="noopener noreferrer">{label}</a>'
+            if url
+            else label
+        )
+    return ", ".join(parts)
+
+
+def sevilla_label_html(lang: str) -> str:
+    return (
+        '<div class="medmap-sevilla-label" style="font:bold 12px sans-serif;'
+        "color:#7a0010;background:rgba(255,255,255,.85);padding:1px 4px;"
+        'border-radius:3px;white-space:nowrap;transform:translate(30px,-50%)">'
+        f"{escape(t('sevilla_label', lang))}</div>"
+    )

@@ -1,0 +1,185 @@
+"""The view's state: URL-bound filter keys, the current view, and the callbacks that change it.
+
+The sidebar widgets are keyed by their URL parameter name and bound to the query
+string, so a copied link restores the view. app.py builds the :class:`View` once
+per run (:func:`publish_view`); every page starts with :func:`view`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, replace
+from urllib.parse import urlencode
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from medmap.data import Dataset
+from medmap.filters import Filters, barrio_options, filter_entities
+from medmap.geo import Layers
+from medmap.i18n import DEFAULT_LANG, LANGS
+from medmap.legacy_pages import require_frame
+from medmap.runtime import Loaded
+
+# Widget keys double as URL parameter names (bind="query-params").
+LANG_KEY, COMUNA_KEY, BARRIO_KEY, SECTOR_KEY, KIND_KEY = (
+    "lang",
+    "comuna",
+    "barrio",
+    "sector",
+    "kind",
+)
+FILTER_KEYS = (COMUNA_KEY, BARRIO_KEY, SECTOR_KEY, KIND_KEY)
+FIND_BARRIO_KEY = "_find_barrio"
+MAP_KEY = "map"
+UPLOAD_KEY = "_uploaded_entities"  # located rows of this session's upload, never shared
+USE_UPLOAD_KEY = "use_upload"
+NOTICE_KEY = "_link_notice"
+_VIEW_KEY = "_view"  # this run's View, built by app.py before the page runs
+
+
+@dataclass(frozen=True)
+class View:
+    """What the current page shows: language, filters and the data they select."""
+
+    lang: str
+    filters: Filters
+    data: Dataset
+    layers: Layers
+    located: gpd.GeoDataFrame
+    shown: gpd.GeoDataFrame
+    sector_labels: dict[str, str]
+
+
+def current_lang() -> str:
+    lang = st.session_state.get(LANG_KEY, DEFAULT_LANG)
+    return lang if lang in LANGS else DEFAULT_LANG
+
+
+def requested(key: str) -> list[str]:
+    """Raw values a link asks for, read before the bound widget cleans them."""
+    return [v for v in st.query_params.get_all(key) if v != ""]
+
+
+def current_filters() -> Filters:
+    def codes(key: str) -> tuple[str, ...]:
+        return tuple(st.session_state.get(key) or ())
+
+    return Filters(codes(COMUNA_KEY), codes(BARRIO_KEY), codes(SECTOR_KEY), codes(KIND_KEY))
+
+
+def query_for(filters: Filters, lang: str) -> list[tuple[str, str]]:
+    """The query string that reproduces a view (the default language is left out)."""
+    values = (filters.comunas, filters.barrios, filters.sectors, filters.kinds)
+    query = [(key, code) for key, codes in zip(FILTER_KEYS, values, strict=True) for code in codes]
+    if lang != DEFAULT_LANG:
+        query.append((LANG_KEY, lang))
+    return query
+
+
+def share_url(page_url: str, query: list[tuple[str, str]]) -> str:
+    return f"{page_url}?{urlencode(query)}" if query else page_url
+
+
+def sector_label_map(dataset: Dataset, lang: str) -> dict[str, str]:
+    column = "label_es" if lang == "es" else "label_en"
+    return dict(zip(dataset.sectors["sector"], dataset.sectors[column], strict=True))
+
+
+def build_view(loaded: Loaded, lang: str, filters: Filters, uploaded=None) -> View:
+    """The view of ``loaded`` through ``filters``; ``uploaded`` rows replace the entities."""
+    dataset, located = loaded.dataset, loaded.located
+    if uploaded is not None:
+        # This session only: the user's rows replace the shipped entities; the shipped
+        # staff and funding figures belong to shipped entities and are not attached.
+        dataset = replace(dataset, staff=dataset.staff.iloc[0:0], funding=dataset.funding.iloc[0:0])
+        located = uploaded
+    return View(
+        lang=lang,
+        filters=filters,
+        data=dataset,
+        layers=loaded.layers,
+        located=located,
+        shown=filter_entities(located, filters),
+        sector_labels=sector_label_map(dataset, lang),
+    )
+
+
+def publish_view(loaded: Loaded) -> View:
+    """app.py, once per run after the sidebar: the view every page of this run reads."""
+    uploaded = st.session_state.get(UPLOAD_KEY) if st.session_state.get(USE_UPLOAD_KEY) else None
+    current = build_view(loaded, current_lang(), current_filters(), uploaded)
+    st.session_state[_VIEW_KEY] = current
+    return current
+
+
+def view() -> View:
+    """The current view for a page (its first line)."""
+    require_frame()
+    return st.session_state[_VIEW_KEY]
+
+
+# Callbacks: each receives what it needs through args, so none reloads data.
+
+
+def prune_barrios(barrios: pd.DataFrame) -> None:
+    """Keep only barrios inside the chosen comunas when the comunas change."""
+    chosen = set(st.session_state.get(COMUNA_KEY, []))
+    if chosen:
+        valid = set(barrio_options(barrios, chosen))
+        st.session_state[BARRIO_KEY] = [
+            b for b in st.session_state.get(BARRIO_KEY, []) if b in valid
+        ]
+
+
+def add_barrio_by_name() -> None:
+    code = st.session_state.get(FIND_BARRIO_KEY)
+    if code:
+        current = list(st.session_state.get(BARRIO_KEY, []))
+        if code not in current:
+            st.session_state[BARRIO_KEY] = [*current, code]
+        st.session_state[FIND_BARRIO_KEY] = None
+
+
+def clear_filters() -> None:
+    for key in FILTER_KEYS:
+        st.session_state[key] = []
+
+
+def selected_sectors(chart_state: object, known: Collection[str]) -> list[str]:
+    """Sector slugs of the bars selected in a chart (each bar carries its slug as customdata)."""
+    selection = chart_state.get("selection") if isinstance(chart_state, dict) else None
+    points = selection.get("points", []) if isinstance(selection, dict) else []
+    sectors = set()
+    for point in points:
+        data = point.get("customdata") if isinstance(point, dict) else None
+        data = data[0] if isinstance(data, list) and data else data
+        if isinstance(data, str) and data in known:
+            sectors.add(data)
+    return sorted(sectors)
+
+
+def set_sectors_from_chart(chart_key: str, known: Collection[str]) -> None:
+    """A click on a bar (sector or company) filters everything by that bar's sector."""
+    sectors = selected_sectors(st.session_state.get(chart_key), known)
+    if sectors:
+        st.session_state[SECTOR_KEY] = sectors
+
+
+def clicked_barrio(map_state: object, barrio_codes: Collection[str]) -> str | None:
+    """The barrio code of the polygon a user clicked, from st_folium's returned state."""
+    if not isinstance(map_state, dict):
+        return None
+    feature = map_state.get("last_active_drawing")
+    properties = feature.get("properties") if isinstance(feature, dict) else None
+    code = properties.get("code") if isinstance(properties, dict) else None
+    return code if isinstance(code, str) and code in barrio_codes else None
+
+
+def select_barrio_from_map(barrio_codes: Iterable[str]) -> None:
+    """A click on a barrio polygon selects it, through the barrio filter's own key."""
+    code = clicked_barrio(st.session_state.get(MAP_KEY), set(barrio_codes))
+    if code:
+        st.session_state[BARRIO_KEY] = [code]
+        st.session_state[COMUNA_KEY] = []

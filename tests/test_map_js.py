@@ -1,0 +1,115 @@
+"""medmap's map script (``js/medmap-map.js``) tested as JavaScript, in Chromium, on its own.
+
+A blank page loads Leaflet and the script from the package; shapes are served by a
+route, so each layer's behaviour is checked without Streamlit or folium.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import xstatic.pkg.leaflet as xs_leaflet
+
+from medmap.assets import MAP_JS
+
+pytestmark = pytest.mark.browser
+
+ORIGIN = "http://127.0.0.1:9"  # routed below: nothing is fetched from the network
+SQUARE = [[-75.6, 6.2], [-75.59, 6.2], [-75.59, 6.21], [-75.6, 6.21], [-75.6, 6.2]]
+SHAPES = {
+    "type": "FeatureCollection",
+    "features": [
+        {
+            "type": "Feature",
+            "properties": {"code": code, "name": name, "comuna_name": "C"},
+            "geometry": {
+                "type": "Polygon",
+                "coordinates": [[[x + dx, y] for x, y in SQUARE]],
+            },
+        }
+        for code, name, dx in (("A", "<img src=x onerror=alert(1)>", 0), ("B", "Beta", 0.02))
+    ],
+}
+TEXT = {"barrio": "Barrio", "comuna": "Comuna", "noValue": "#f7f7f7", "failed": "failed"}
+
+
+@pytest.fixture
+def map_page(page):
+    def fulfil(route):
+        if route.request.url.endswith("/shapes.json"):
+            route.fulfill(json=SHAPES)
+        else:
+            route.fulfill(content_type="text/html", body='<div id="m" style="height:400px"></div>')
+
+    page.route(f"{ORIGIN}/**", fulfil)
+    page.goto(f"{ORIGIN}/")
+    page.add_style_tag(path=str(Path(xs_leaflet.BASE_DIR) / "leaflet.css"))
+    page.add_script_tag(path=str(Path(xs_leaflet.BASE_DIR) / "leaflet.js"))
+    page.add_script_tag(path=str(MAP_JS))
+    page.evaluate("() => { window.map = L.map('m').setView([6.205, -75.59], 13); }")
+    return page
+
+
+def test_barrio_layer_draws_fetched_shapes_and_follows_each_view(map_page):
+    map_page.evaluate(
+        f"() => {{ window.layer = medmap.barrioLayer(map, '/shapes.json', {json.dumps(TEXT)}); }}"
+    )
+    map_page.wait_for_function("() => layer.getLayers().length === 2")
+    state = {
+        "values": {"A": ["#ff0000", "5"]},
+        "selected": ["A"],
+        "metric": "Entities",
+        "empty": "0",
+        "legend": "<b>Legend</b>",
+        "focus": [[6.2, -75.6], [6.21, -75.57]],
+        "token": "view-1",
+    }
+    map_page.evaluate(f"() => medmap.setView({json.dumps(state)})")
+    fills = map_page.evaluate(
+        "() => Object.fromEntries(layer.getLayers().map("
+        "(p) => [p.feature.properties.code, [p.options.fillColor, p.options.weight]]))"
+    )
+    assert fills == {"A": ["#ff0000", 2.5], "B": ["#f7f7f7", 0.6]}
+    assert map_page.evaluate("() => document.documentElement.dataset.medmapView") == "view-1"
+    assert map_page.locator(".medmap-legend b").inner_text() == "Legend"
+    # A barrio name from data is text in the tooltip, never markup.
+    map_page.evaluate(
+        "() => { const a = layer.getLayers().find((p) => p.feature.properties.code === 'A');"
+        " a.openTooltip(a.getBounds().getCenter()); }"
+    )
+    tooltip = map_page.locator(".leaflet-tooltip")
+    assert "<img src=x onerror=alert(1)>" in tooltip.inner_text()
+    assert tooltip.locator("img").count() == 0 and "Entities: 5" in tooltip.inner_text()
+
+
+def test_a_failed_shapes_fetch_says_so_in_the_legend(map_page):
+    map_page.evaluate(
+        f"() => {{ window.layer = medmap.barrioLayer(map, '/missing.json', {json.dumps(TEXT)}); }}"
+    )
+    legend = map_page.locator(".medmap-legend")
+    legend.filter(has_text="failed").wait_for()
+    assert map_page.evaluate("() => layer.getLayers().length") == 0
+
+
+def test_markers_are_built_from_one_payload(map_page):
+    markers = [
+        {"lat": 6.205, "lon": -75.595, "tooltip": "<b>One</b>", "popup": "p1", "style": {}},
+        {"lat": 6.206, "lon": -75.596, "icon": '<div class="x"></div>', "tooltip": "Two"},
+    ]
+    count = map_page.evaluate(
+        f"() => {{ const g = L.featureGroup().addTo(map);"
+        f" medmap.addMarkers(g, {json.dumps(markers)}); return g.getLayers().length; }}"
+    )
+    assert count == 2
+    assert map_page.locator(".leaflet-marker-pane .medmap-icon .x").count() == 1
+
+
+def test_stations_wait_for_the_layer_control(map_page):
+    on_map = map_page.evaluate(
+        "() => { window.stations = medmap.stationsLayer('/shapes.json');"
+        " return map.hasLayer(stations); }"
+    )
+    assert on_map is False
+    map_page.wait_for_function("() => stations.getLayers().length === 2")
