@@ -87,6 +87,10 @@ TEMPLATES: Final[dict[str, tuple[str, str]]] = {
     "unknown_entity": ("unknown entity id '{value}'", "entidad desconocida '{value}'"),
     "unknown_barrio": ("unknown barrio code '{value}'", "código de barrio desconocido '{value}'"),
     "unknown_comuna": ("unknown comuna code '{value}'", "código de comuna desconocido '{value}'"),
+    "unknown_district": (
+        "unknown district code '{value}'",
+        "código de distrito desconocido '{value}'",
+    ),
     "coordinates_required": (
         "required when precision is coordinates",
         "obligatorio cuando la precisión es coordinates",
