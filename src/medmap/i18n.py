@@ -159,6 +159,10 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "en": "approximate: somewhere in its comuna",
         "es": "aproximada: en algún lugar de su comuna",
     },
+    "precision_district": {
+        "en": "approximate: somewhere in its district (several barrios)",
+        "es": "aproximada: en algún lugar de su distrito (varios barrios)",
+    },
     "precision_city": {
         "en": "only 'in Medellín' is known: no map point",
         "es": "solo se sabe 'en Medellín': sin punto en el mapa",
