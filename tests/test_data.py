@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from medmap.data import DataError, load_dataset, validate_data_dir
-from medmap.geo import load_barrios, load_comunas
+from medmap.geo import load_barrios, load_comunas, locate_entities
 from tests.conftest import ROOT
 
 BARRIOS = load_barrios(ROOT / "geo")
@@ -175,3 +175,42 @@ def test_load_dataset_raises_with_every_problem(data_copy):
     text = str(raised.value)
     assert "staff.csv:2:staff: 'many' is not a whole number" in text
     assert "series.csv:3:qualifier: must be one of" in text
+
+
+def test_unknown_district_code(data_copy):
+    entities = data_copy / "entities.csv"
+    row = line_of(entities, "entity_id", "ibm")
+    edit_cell(entities, row, "location_code", "nowhere-district")
+    expected = f"entities.csv:{row}:location_code: unknown district code 'nowhere-district'"
+    assert expected in problems_of(data_copy)
+
+
+def test_district_without_code_and_unknown_barrio_in_a_district(data_copy):
+    entities = data_copy / "entities.csv"
+    row = line_of(entities, "entity_id", "ibm")
+    edit_cell(entities, row, "location_code", "")
+    edit_cell(data_copy / "districts.csv", 2, "barrios", "0407;9999")
+    problems = problems_of(data_copy)
+    assert f"entities.csv:{row}:location_code: required when precision is district" in problems
+    assert "districts.csv:2:barrios: unknown barrio code '9999'" in problems
+
+
+def test_district_row_gets_an_approximate_point_inside_its_barrios():
+    dataset = load_dataset(ROOT / "data", *CODES)
+    located = locate_entities(dataset.entities, BARRIOS, COMUNAS, dataset.districts)
+    districts = dataset.districts.set_index("district")
+    rows = located[located["location_precision"] == "district"]
+    assert len(rows) >= 2  # IBM and Huge (research r1)
+    for _, row in rows.iterrows():
+        codes = districts.loc[row["location_code"], "barrios"].split(";")
+        area = BARRIOS[BARRIOS["code"].isin(codes)].geometry.union_all()
+        assert row.geometry is not None and area.contains(row.geometry), row["entity_id"]
+        assert row["approximate"]
+        assert row["district_code"] == row["location_code"]
+        # No single barrio or comuna: a barrio choropleth must not count it.
+        assert pd.isna(row["barrio_code"]) and pd.isna(row["comuna_code"]), row["entity_id"]
+    others = located[located["location_precision"] != "district"]
+    assert others["district_code"].isna().all()
+    # Callers that pass no districts still work: district rows just get no point.
+    plain = locate_entities(dataset.entities, BARRIOS, COMUNAS)
+    assert plain.loc[rows.index].geometry.isna().all()
