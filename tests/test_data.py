@@ -11,6 +11,7 @@ import pytest
 
 from medmap.data import DataError, load_dataset, validate_data_dir
 from medmap.geo import load_barrios, load_comunas, locate_entities
+from medmap.schemas import LOCATION_PRECISIONS
 from tests.conftest import ROOT
 
 BARRIOS = load_barrios(ROOT / "geo")
@@ -214,3 +215,25 @@ def test_district_row_gets_an_approximate_point_inside_its_barrios():
     # Callers that pass no districts still work: district rows just get no point.
     plain = locate_entities(dataset.entities, BARRIOS, COMUNAS)
     assert plain.loc[rows.index].geometry.isna().all()
+
+
+def coverage_table_in_readme() -> dict[str, int]:
+    """The ``| precision | companies |`` table under "## Coverage" in data/README.md."""
+    text = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
+    section = text.split("\n## Coverage", 1)[1].split("\n## ", 1)[0]
+    lines = [line.strip() for line in section.splitlines() if line.strip().startswith("|")]
+    header = [cell.strip() for cell in lines[0].strip("|").split("|")]
+    assert header == ["precision", "companies"], header
+    cells = [[c.strip() for c in line.strip("|").split("|")] for line in lines[2:]]
+    return {precision.strip("*`"): int(count.strip("*")) for precision, count in cells}
+
+
+def test_readme_coverage_table_matches_the_data():
+    entities = pd.read_csv(ROOT / "data" / "entities.csv", dtype=str, keep_default_na=False)
+    companies = entities[entities["kind"] == "company"]
+    counts = companies["location_precision"].value_counts()
+    expected = {p: int(counts.get(p, 0)) for p in LOCATION_PRECISIONS}
+    expected["total"] = len(companies)
+    table = coverage_table_in_readme()
+    assert table == expected
+    assert list(table)[-1] == "total"
