@@ -48,7 +48,7 @@ def dataset(layers: Layers) -> Dataset:
 @pytest.fixture(scope="session")
 def located(dataset: Dataset, layers: Layers) -> gpd.GeoDataFrame:
     """Entities placed on the map exactly as the app places them."""
-    return locate_entities(dataset.entities, layers.barrios, layers.comunas)
+    return locate_entities(dataset.entities, layers.barrios, layers.comunas, dataset.districts)
 
 
 @pytest.fixture

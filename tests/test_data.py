@@ -10,16 +10,23 @@ import pandas as pd
 import pytest
 
 from medmap.data import DataError, load_dataset, validate_data_dir
-from medmap.geo import load_barrios, load_comunas
+from medmap.geo import locate_entities
+from medmap.schemas import LOCATION_PRECISIONS
 from tests.conftest import ROOT
 
-BARRIOS = load_barrios(ROOT / "geo")
-COMUNAS = load_comunas(ROOT / "geo")
-CODES = (list(BARRIOS["code"]), list(COMUNAS["code"]))
+
+@pytest.fixture(scope="module")
+def codes(layers) -> tuple[list[str], list[str]]:
+    """The barrio and comuna codes of the shipped geometry."""
+    return list(layers.barrios["code"]), list(layers.comunas["code"])
 
 
-def problems_of(data_dir: Path) -> list[str]:
-    return [str(p) for p in validate_data_dir(data_dir, *CODES)]
+@pytest.fixture(scope="module")
+def problems_of(codes):
+    def problems(data_dir: Path) -> list[str]:
+        return [str(p) for p in validate_data_dir(data_dir, *codes)]
+
+    return problems
 
 
 def edit_cell(path: Path, row: int, column: str, value: str) -> None:
@@ -34,15 +41,15 @@ def line_of(path: Path, column: str, value: str) -> int:
     return int(df.index[df[column] == value][0]) + 2
 
 
-def test_shipped_data_is_valid():
+def test_shipped_data_is_valid(problems_of, codes):
     assert problems_of(ROOT / "data") == []
-    dataset = load_dataset(ROOT / "data", *CODES)
+    dataset = load_dataset(ROOT / "data", *codes)
     assert dataset.entities["entity_id"].is_unique
     assert dataset.entities["sector_unverified"].dtype == bool
 
 
-def test_every_row_names_a_known_source():
-    dataset = load_dataset(ROOT / "data", *CODES)
+def test_every_row_names_a_known_source(codes):
+    dataset = load_dataset(ROOT / "data", *codes)
     known = set(dataset.sources["source_id"])
     for ids in dataset.entities["sources"]:
         assert set(ids.split(";")) <= known
@@ -50,8 +57,8 @@ def test_every_row_names_a_known_source():
         assert set(table["source_id"]) <= known
 
 
-def test_the_research_anchors_are_present():
-    entities = load_dataset(ROOT / "data", *CODES).entities.set_index("entity_id")
+def test_the_research_anchors_are_present(codes):
+    entities = load_dataset(ROOT / "data", *codes).entities.set_index("entity_id")
     assert entities.loc["ruta-n", "location_code"] == "0407"
     assert entities.loc["universidad-de-antioquia", "location_code"] == "Inst_11"
     rappi = entities[entities["name"].str.contains("Rappi")]
@@ -104,13 +111,13 @@ def test_cli_reports_file_row_column_and_never_modifies(data_copy: Path):
         ("series.csv", "value", "lots", "value: 'lots' is not a number"),
     ],
 )
-def test_each_kind_of_bad_cell_is_located(data_copy, file, column, value, expected):
+def test_each_kind_of_bad_cell_is_located(data_copy, file, column, value, expected, problems_of):
     edit_cell(data_copy / file, 2, column, value)
     problems = problems_of(data_copy)
     assert any(p.startswith(f"{file}:2:{column}") and expected in p for p in problems), problems
 
 
-def test_coordinates_outside_medellin(data_copy):
+def test_coordinates_outside_medellin(data_copy, problems_of):
     entities = data_copy / "entities.csv"
     df = pd.read_csv(entities, dtype=str, keep_default_na=False)
     row = int(df.index[df["location_precision"] == "coordinates"][0]) + 2
@@ -119,7 +126,7 @@ def test_coordinates_outside_medellin(data_copy):
     assert expected in problems_of(data_copy)
 
 
-def test_point_without_coordinates_precision(data_copy):
+def test_point_without_coordinates_precision(data_copy, problems_of):
     entities = data_copy / "entities.csv"
     row = line_of(entities, "entity_id", "ruta-n")
     edit_cell(entities, row, "lat", "6.27")
@@ -129,14 +136,14 @@ def test_point_without_coordinates_precision(data_copy):
     )
 
 
-def test_unknown_barrio_code(data_copy):
+def test_unknown_barrio_code(data_copy, problems_of):
     entities = data_copy / "entities.csv"
     row = line_of(entities, "entity_id", "ruta-n")
     edit_cell(entities, row, "location_code", "9999")
     assert f"entities.csv:{row}:location_code: unknown barrio code '9999'" in problems_of(data_copy)
 
 
-def test_duplicate_ids(data_copy):
+def test_duplicate_ids(data_copy, problems_of):
     entities = data_copy / "entities.csv"
     row = line_of(entities, "entity_id", "universidad-de-antioquia")
     edit_cell(entities, row, "entity_id", "ruta-n")
@@ -146,7 +153,7 @@ def test_duplicate_ids(data_copy):
     )
 
 
-def test_missing_file_and_column(data_copy):
+def test_missing_file_and_column(data_copy, problems_of):
     (data_copy / "staff.csv").unlink()
     df = pd.read_csv(data_copy / "funding.csv", dtype=str, keep_default_na=False)
     df.drop(columns=["qualifier"]).to_csv(data_copy / "funding.csv", index=False)
@@ -155,7 +162,7 @@ def test_missing_file_and_column(data_copy):
     assert "funding.csv:1:qualifier: missing column" in problems
 
 
-def test_unreadable_encoding(data_copy):
+def test_unreadable_encoding(data_copy, problems_of):
     path = data_copy / "sectors.csv"
     path.write_bytes(
         path.read_text(encoding="utf-8").encode("latin-1", errors="replace")
@@ -167,11 +174,72 @@ def test_unreadable_encoding(data_copy):
     )
 
 
-def test_load_dataset_raises_with_every_problem(data_copy):
+def test_load_dataset_raises_with_every_problem(data_copy, codes):
     edit_cell(data_copy / "staff.csv", 2, "staff", "many")
     edit_cell(data_copy / "series.csv", 3, "qualifier", "roughly")
     with pytest.raises(DataError) as raised:
-        load_dataset(data_copy, *CODES)
+        load_dataset(data_copy, *codes)
     text = str(raised.value)
     assert "staff.csv:2:staff: 'many' is not a whole number" in text
     assert "series.csv:3:qualifier: must be one of" in text
+
+
+def test_unknown_district_code(data_copy, problems_of):
+    entities = data_copy / "entities.csv"
+    row = line_of(entities, "entity_id", "ibm")
+    edit_cell(entities, row, "location_code", "nowhere-district")
+    expected = f"entities.csv:{row}:location_code: unknown district code 'nowhere-district'"
+    assert expected in problems_of(data_copy)
+
+
+def test_district_without_code_and_unknown_barrio_in_a_district(data_copy, problems_of):
+    entities = data_copy / "entities.csv"
+    row = line_of(entities, "entity_id", "ibm")
+    edit_cell(entities, row, "location_code", "")
+    edit_cell(data_copy / "districts.csv", 2, "barrios", "0407;9999")
+    problems = problems_of(data_copy)
+    assert f"entities.csv:{row}:location_code: required when precision is district" in problems
+    assert "districts.csv:2:barrios: unknown barrio code '9999'" in problems
+
+
+def test_district_row_gets_an_approximate_point_inside_its_barrios(codes, layers):
+    dataset = load_dataset(ROOT / "data", *codes)
+    located = locate_entities(dataset.entities, layers.barrios, layers.comunas, dataset.districts)
+    districts = dataset.districts.set_index("district")
+    rows = located[located["location_precision"] == "district"]
+    assert len(rows) >= 2  # IBM and Huge (research r1)
+    for _, row in rows.iterrows():
+        codes = districts.loc[row["location_code"], "barrios"].split(";")
+        area = layers.barrios[layers.barrios["code"].isin(codes)].geometry.union_all()
+        assert row.geometry is not None and area.contains(row.geometry), row["entity_id"]
+        assert row["approximate"]
+        assert row["district_code"] == row["location_code"]
+        # No single barrio or comuna: a barrio choropleth must not count it.
+        assert pd.isna(row["barrio_code"]) and pd.isna(row["comuna_code"]), row["entity_id"]
+    others = located[located["location_precision"] != "district"]
+    assert others["district_code"].isna().all()
+    # Callers that pass no districts still work: district rows just get no point.
+    plain = locate_entities(dataset.entities, layers.barrios, layers.comunas)
+    assert plain.loc[rows.index].geometry.isna().all()
+
+
+def coverage_table_in_readme() -> dict[str, int]:
+    """The ``| precision | companies |`` table under "## Coverage" in data/README.md."""
+    text = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
+    section = text.split("\n## Coverage", 1)[1].split("\n## ", 1)[0]
+    lines = [line.strip() for line in section.splitlines() if line.strip().startswith("|")]
+    header = [cell.strip() for cell in lines[0].strip("|").split("|")]
+    assert header == ["precision", "companies"], header
+    cells = [[c.strip() for c in line.strip("|").split("|")] for line in lines[2:]]
+    return {precision.strip("*`"): int(count.strip("*")) for precision, count in cells}
+
+
+def test_readme_coverage_table_matches_the_data():
+    entities = pd.read_csv(ROOT / "data" / "entities.csv", dtype=str, keep_default_na=False)
+    companies = entities[entities["kind"] == "company"]
+    counts = companies["location_precision"].value_counts()
+    expected = {p: int(counts.get(p, 0)) for p in LOCATION_PRECISIONS}
+    expected["total"] = len(companies)
+    table = coverage_table_in_readme()
+    assert table == expected
+    assert list(table)[-1] == "total"

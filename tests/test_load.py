@@ -311,7 +311,13 @@ def test_concurrent_sessions_keep_their_own_view(
         header, row = (ROOT / "data" / "entities.csv").read_text(encoding="utf-8").split("\n")[:2]
         assert row.startswith(f"{UPLOAD_ROW},")
         raw = f"{header}\n{row}\n".encode()
-        upload = read_upload(raw, dataset.sectors["sector"], layers.barrios, layers.comunas)
+        upload = read_upload(
+            raw,
+            dataset.sectors["sector"],
+            layers.barrios,
+            layers.comunas,
+            districts=dataset.districts,
+        )
         assert upload.errors == [] and len(upload.entities) == 1
         upload_kpis = kpis_for(upload.entities, uploader.filters, dataset)
         assert (upload_kpis.companies, upload_kpis.institutions) == (0, 1)

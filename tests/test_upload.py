@@ -19,7 +19,10 @@ def upload(dataset, layers):
     """Read an upload against the shipped sectors and geometry."""
 
     def read(raw: bytes, **limits):
-        return read_upload(raw, dataset.sectors["sector"], layers.barrios, layers.comunas, **limits)
+        sectors = dataset.sectors["sector"]
+        return read_upload(
+            raw, sectors, layers.barrios, layers.comunas, districts=dataset.districts, **limits
+        )
 
     return read
 

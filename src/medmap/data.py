@@ -18,7 +18,7 @@ import pandas as pd
 import pandera.errors
 
 from medmap.problems import KNOWN_CODES, Problem
-from medmap.schemas import BOOL_COLUMNS, SCHEMAS
+from medmap.schemas import BOOL_COLUMNS, CODED_PRECISIONS, SCHEMAS
 
 HEADER_LINE = 1
 
@@ -37,6 +37,7 @@ class Dataset:
 
     sources: pd.DataFrame
     sectors: pd.DataFrame
+    districts: pd.DataFrame
     entities: pd.DataFrame
     staff: pd.DataFrame
     funding: pd.DataFrame
@@ -146,14 +147,14 @@ def _unknown_refs(
 
 
 def location_problems(entities: pd.DataFrame, file: str = "entities.csv") -> list[Problem]:
-    """A point is given only with 'coordinates'; a code only with 'barrio'/'comuna'."""
+    """A point is given only with 'coordinates'; a code only with 'barrio'/'comuna'/'district'."""
     # Vectorised (a registry may have 100,000 rows); problems come out row by row, in
     # the order of the checks below.
     precision = entities["location_precision"]
     lat, lon = entities["lat"].notna(), entities["lon"].notna()
     has_code = entities["location_code"].notna()
     stated = precision == "coordinates"
-    coded = precision.isin(["barrio", "comuna"])
+    coded = precision.isin(CODED_PRECISIONS)
     checks = [
         (stated & ~lat, "lat", "coordinates_required", False),
         (stated & ~lon, "lon", "coordinates_required", False),
@@ -185,10 +186,12 @@ def entity_problems(
     barrio_codes: Iterable[str] = (),
     comuna_codes: Iterable[str] = (),
     file: str = "entities.csv",
+    districts: Iterable[str] | None = None,
 ) -> list[Problem]:
     """Checks of entity rows against the other files and the geometry.
 
-    ``sources=None`` skips the source-id check (an uploaded file may cite its own sources).
+    ``sources=None`` skips the source-id check (an uploaded file may cite its own sources);
+    ``districts=None`` skips the district-code check.
     """
     problems = _unknown_refs(file, entities, "sector", sectors, "unknown_sector")
     if sources is not None:
@@ -200,6 +203,9 @@ def entity_problems(
         if codes:
             subset = entities[entities["location_precision"] == precision]
             problems += _unknown_refs(file, subset, "location_code", codes, f"unknown_{precision}")
+    if districts is not None:
+        subset = entities[entities["location_precision"] == "district"]
+        problems += _unknown_refs(file, subset, "location_code", districts, "unknown_district")
     return problems
 
 
@@ -211,9 +217,21 @@ def cross_check(
     """Checks between files: every referenced id must exist."""
     sources = tables["sources.csv"]["source_id"]
     entities = tables["entities.csv"]
+    districts = tables["districts.csv"]
+    barrio_codes = set(barrio_codes)
     problems = entity_problems(
-        entities, tables["sectors.csv"]["sector"], sources, barrio_codes, comuna_codes
+        entities,
+        tables["sectors.csv"]["sector"],
+        sources,
+        barrio_codes,
+        comuna_codes,
+        districts=districts["district"],
     )
+    problems += _unknown_refs("districts.csv", districts, "source", sources, "unknown_source")
+    if barrio_codes:
+        problems += _unknown_refs(
+            "districts.csv", districts, "barrios", barrio_codes, "unknown_barrio", split=True
+        )
     for name in ("staff.csv", "funding.csv"):
         problems += _unknown_refs(
             name, tables[name], "entity_id", entities["entity_id"], "unknown_entity"

@@ -81,16 +81,32 @@ def load_metro_stations(geo_dir: Path) -> gpd.GeoDataFrame | None:
     return read_layer(path, STATION_COLUMNS) if path.is_file() else None
 
 
+def district_areas(districts: pd.DataFrame, barrios: gpd.GeoDataFrame) -> gpd.GeoSeries:
+    """Each district's area (the union of its ``;``-separated barrios), indexed by district."""
+    members = districts.assign(code=districts["barrios"].str.split(";"))[["district", "code"]]
+    members = members.explode("code").merge(barrios[["code", "geometry"]], on="code")
+    areas = gpd.GeoDataFrame(members, geometry="geometry", crs=barrios.crs)
+    return areas.dissolve(by="district").geometry
+
+
 def locate_entities(
-    entities: pd.DataFrame, barrios: gpd.GeoDataFrame, comunas: gpd.GeoDataFrame
+    entities: pd.DataFrame,
+    barrios: gpd.GeoDataFrame,
+    comunas: gpd.GeoDataFrame,
+    districts: pd.DataFrame | None = None,
 ) -> gpd.GeoDataFrame:
     """Give each entity a map point and the barrio/comuna it falls in.
 
     - ``coordinates``: the stated point.
     - ``barrio``/``comuna``: a representative point of that polygon, flagged approximate.
+    - ``district``: a representative point of the union of the district's barrios
+      (``districts``, as in ``data/districts.csv``), flagged approximate; without
+      ``districts`` it gets no point.
     - ``city``/``outside``: no point; the UI says so.
     Barrio and comuna codes come from a spatial join of the point against
-    ``barrios``; a comuna-level point gets no barrio (that would be false precision).
+    ``barrios``; a comuna-level point gets no barrio, and a district-level point
+    neither barrio nor comuna (that would be false precision). ``district_code``
+    is the district of district-level rows, None for the others.
     """
     precision, code = entities["location_precision"], entities["location_code"]
     # Vectorised so that a registry of 100,000 offices places in well under a second.
@@ -100,12 +116,18 @@ def locate_entities(
     )
     barrio_points = barrios.set_index("code").geometry.representative_point()
     comuna_points = comunas.set_index("code").geometry.representative_point()
+    district_points = (
+        district_areas(districts, barrios).representative_point()
+        if districts is not None and len(districts)
+        else None
+    )
     points = gpd.GeoSeries([None] * len(entities), index=entities.index, crs=WGS84)
     is_stated = (precision == "coordinates").to_numpy()
     points[is_stated] = gpd.GeoSeries(stated, index=entities.index, crs=WGS84)[is_stated]
-    for level, lookup in (("barrio", barrio_points), ("comuna", comuna_points)):
+    levels = (("barrio", barrio_points), ("comuna", comuna_points), ("district", district_points))
+    for level, lookup in levels:
         chosen = (precision == level).to_numpy()
-        if chosen.any():
+        if chosen.any() and lookup is not None:
             points[chosen] = code[chosen].map(lookup).to_numpy()
     # Shallow: pandas copy-on-write keeps the caller's frame intact without a second copy.
     located = gpd.GeoDataFrame(entities.copy(deep=False), geometry=points, crs=WGS84)
@@ -124,6 +146,11 @@ def locate_entities(
     located["comuna_name"] = joined["comuna_name"].reindex(located.index).astype("string")
     comuna_level = located["location_precision"] == "comuna"
     located.loc[comuna_level, ["barrio_code", "barrio_name"]] = pd.NA
+    district_level = located["location_precision"] == "district"
+    located.loc[district_level, ["barrio_code", "barrio_name", "comuna_code", "comuna_name"]] = (
+        pd.NA
+    )
+    located["district_code"] = located["location_code"].where(district_level, None)
     return located
 
 

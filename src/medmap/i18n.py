@@ -159,6 +159,10 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "en": "approximate: somewhere in its comuna",
         "es": "aproximada: en algún lugar de su comuna",
     },
+    "precision_district": {
+        "en": "approximate: somewhere in its district (several barrios)",
+        "es": "aproximada: en algún lugar de su distrito (varios barrios)",
+    },
     "precision_city": {
         "en": "only 'in Medellín' is known: no map point",
         "es": "solo se sabe 'en Medellín': sin punto en el mapa",
@@ -608,6 +612,10 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
     "problem_unknown_barrio": {
         "en": "unknown barrio code '{value}'",
         "es": "código de barrio desconocido '{value}'",
+    },
+    "problem_unknown_district": {
+        "en": "unknown district code '{value}'",
+        "es": "código de distrito desconocido '{value}'",
     },
     "problem_unknown_comuna": {
         "en": "unknown comuna code '{value}'",

@@ -48,7 +48,8 @@ def get_data(data: str, geo: str) -> tuple[Dataset, gpd.GeoDataFrame]:
     """The validated dataset and its located entities, once per process."""
     layers = get_layers(geo)
     dataset = load_dataset(Path(data), layers.barrios["code"], layers.comunas["code"])
-    return dataset, locate_entities(dataset.entities, layers.barrios, layers.comunas)
+    located = locate_entities(dataset.entities, layers.barrios, layers.comunas, dataset.districts)
+    return dataset, located
 
 
 @st.cache_resource(show_spinner=False)

@@ -24,9 +24,11 @@ MEDELLIN_BBOX: Final = (
 
 ENTITY_KINDS: Final = ("company", "institution")
 STATUSES: Final = ("active", "closed", "acquired", "context")
-LOCATION_PRECISIONS: Final = ("coordinates", "barrio", "comuna", "city", "outside")
+LOCATION_PRECISIONS: Final = ("coordinates", "barrio", "comuna", "district", "city", "outside")
 # Precisions whose map point is derived from a polygon, so it is approximate.
-APPROXIMATE_PRECISIONS: Final = ("barrio", "comuna")
+APPROXIMATE_PRECISIONS: Final = ("barrio", "comuna", "district")
+# Precisions that name their place in ``location_code`` (a barrio, comuna or district code).
+CODED_PRECISIONS: Final = APPROXIMATE_PRECISIONS
 QUALIFIERS: Final = ("exact", "approx", "min", "planned", "forecast")
 STAFF_SCOPES: Final = ("medellin", "colombia")
 FUNDING_TYPES: Final = (
@@ -44,6 +46,7 @@ FUNDING_TYPES: Final = (
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 SOURCE_ID = r"^[A-Za-z0-9]+$"
 SOURCE_LIST = r"^[A-Za-z0-9]+(?:;[A-Za-z0-9]+)*$"
+CODE_LIST = r"^[A-Za-z0-9_]+(?:;[A-Za-z0-9_]+)*$"
 YEAR = r"^\d{4}$"
 PARTIAL_DATE = r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$"
 BOOL_TEXT: Final = ("true", "false")
@@ -83,6 +86,18 @@ SECTORS = DataFrameSchema(
         "sector": _text(_pattern(SLUG, "slug"), required=True, unique=True),
         "label_en": _text(required=True),
         "label_es": _text(required=True),
+    },
+    strict=True,
+)
+
+# A named area made of several barrios (e.g. the Innovation District): a `district` placement.
+DISTRICTS = DataFrameSchema(
+    {
+        "district": _text(_pattern(SLUG, "slug"), required=True, unique=True),
+        "label_en": _text(required=True),
+        "label_es": _text(required=True),
+        "barrios": _text(_pattern(CODE_LIST, "list of barrio codes (0407;1004)"), required=True),
+        "source": _text(_pattern(SOURCE_ID, "source id"), required=True),
     },
     strict=True,
 )
@@ -172,6 +187,7 @@ SERIES = DataFrameSchema(
 SCHEMAS: Final[dict[str, pa.DataFrameSchema]] = {
     "sources.csv": SOURCES,
     "sectors.csv": SECTORS,
+    "districts.csv": DISTRICTS,
     "entities.csv": ENTITIES,
     "staff.csv": STAFF,
     "funding.csv": FUNDING,

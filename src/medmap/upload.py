@@ -103,8 +103,12 @@ def read_upload(
     comunas: gpd.GeoDataFrame,
     max_mb: float = MAX_UPLOAD_MB,
     max_rows: int = MAX_UPLOAD_ROWS,
+    districts: pd.DataFrame | None = None,
 ) -> UploadResult:
-    """Validate an uploaded companies CSV; keep the rows that pass, list every problem."""
+    """Validate an uploaded companies CSV; keep the rows that pass, list every problem.
+
+    ``districts`` (as ``data/districts.csv``) makes ``district`` placements usable.
+    """
     size_mb = len(raw) / 1_000_000
     if size_mb > max_mb:
         return UploadResult(
@@ -146,7 +150,7 @@ def read_upload(
     df = pd.DataFrame([r[: len(header)] for r in wide], columns=header, dtype="string")
     df = df[list(COLUMNS)].replace(r"^\s*$", pd.NA, regex=True)
     problems += _fix_decimal_commas(df)
-    return _valid_rows(df, problems, sectors, barrios, comunas)
+    return _valid_rows(df, problems, sectors, barrios, comunas, districts)
 
 
 def _valid_rows(
@@ -155,6 +159,7 @@ def _valid_rows(
     sectors: Iterable[str],
     barrios: gpd.GeoDataFrame,
     comunas: gpd.GeoDataFrame,
+    districts: pd.DataFrame | None,
 ) -> UploadResult:
     """Keep the rows without errors: schema, references, location, inside Medellín."""
     bad_lines = {p.row for p in problems if not p.notice and p.row > HEADER_LINE}
@@ -169,13 +174,15 @@ def _valid_rows(
         problems += [_renamed(p) for p in more]
         if typed is None:
             return UploadResult(problems=problems)
-    checks = [
-        _renamed(p) for p in entity_problems(typed, sectors, None, barrios["code"], comunas["code"])
-    ]
+    district_codes = () if districts is None else districts["district"]
+    checks = entity_problems(
+        typed, sectors, None, barrios["code"], comunas["code"], districts=district_codes
+    )
+    checks = [_renamed(p) for p in checks]
     problems += checks
     bad_lines |= {p.row for p in checks}
     typed = typed[[i + HEADER_LINE + 1 not in bad_lines for i in typed.index]]
-    located = locate_entities(typed, barrios, comunas)
+    located = locate_entities(typed, barrios, comunas, districts)
     outside = located["location_precision"].eq("coordinates") & located["barrio_code"].isna()
     for index in located.index[outside]:
         value = f"{located.loc[index, 'lat']}, {located.loc[index, 'lon']}"

@@ -25,7 +25,11 @@ def upload_section(view: View) -> None:
         if file is None:
             return
         result = read_upload(
-            file.getvalue(), view.data.sectors["sector"], view.layers.barrios, view.layers.comunas
+            file.getvalue(),
+            view.data.sectors["sector"],
+            view.layers.barrios,
+            view.layers.comunas,
+            districts=view.data.districts,
         )
         valid = 0 if result.entities is None else len(result.entities)
         if valid:

@@ -115,7 +115,7 @@ CASES: list[tuple[str, bytes | str, int, list[str]]] = [
         with_cell(3, "location_precision", "street"),
         2,
         [
-            f"{U}:3:location_precision: must be one of: coordinates, barrio, comuna, city, outside: 'street'"
+            f"{U}:3:location_precision: must be one of: coordinates, barrio, comuna, district, city, outside: 'street'"
         ],
     ),
     ("14-empty-name.csv", with_cell(2, "name", ""), 2, [f"{U}:2:name: required value is empty"]),
