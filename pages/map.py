@@ -12,11 +12,13 @@ from medmap.colors import sector_colors
 from medmap.filters import compute_kpis, per_area
 from medmap.i18n import format_count, format_usd, t
 from medmap.maps import (
+    MAP_LEVELS,
     MAP_METRICS,
     Choropleth,
     EntityText,
     build_base_map,
     build_view_layers,
+    district_labels,
 )
 from medmap.paths import geo_dir
 from medmap.tables import figure_labels
@@ -26,7 +28,7 @@ lang, data = view.lang, view.data
 kpis = compute_kpis(view.shown, data.staff, data.funding)
 colors = sector_colors(data.sectors["sector"])
 
-kpi_cols = st.columns(4)
+kpi_cols = st.columns(5)
 kpi_cols[0].metric(
     t("kpi_companies", lang), format_count(kpis.companies, lang), help=t("kpi_companies_help", lang)
 )
@@ -45,14 +47,26 @@ kpi_cols[3].metric(
     format_count(kpis.institutions, lang),
     help=t("kpi_institutions_help", lang),
 )
+on_map = int(view.shown.geometry.notna().sum())
+kpi_cols[4].metric(
+    t("kpi_on_map", lang),
+    t(
+        "kpi_on_map_value",
+        lang,
+        n=format_count(on_map, lang),
+        total=format_count(len(view.shown), lang),
+    ),
+    help=t("kpi_on_map_help", lang),
+)
 
 if view.shown.empty:
     ui.empty_state(lang)
 
 map_col, chart_col = st.columns([3, 2], gap="medium")
 with map_col:
+    metric_col, level_col = st.columns([3, 2])
     metric = (
-        st.segmented_control(
+        metric_col.segmented_control(
             t("map_metric", lang),
             MAP_METRICS,
             format_func=lambda m: t(f"metric_{m}", lang),
@@ -61,10 +75,24 @@ with map_col:
         )
         or "entities"
     )
+    level = (
+        level_col.segmented_control(
+            t("map_level", lang),
+            MAP_LEVELS,
+            format_func=lambda level: t(f"level_{level}", lang),
+            default="barrio",
+            key="map_level",
+            help=t("map_level_help", lang),
+        )
+        or "barrio"
+    )
     staff_labels, funding_labels = figure_labels(data, lang)
     barrios = view.layers.barrios
     base_map = build_base_map(
-        barrios=barrios, urls=runtime.geometry_urls(str(geo_dir())), lang=lang
+        barrios=barrios,
+        urls=runtime.geometry_urls(str(geo_dir())),
+        lang=lang,
+        districts=data.districts,
     )
     view_layers = build_view_layers(
         view.shown,
@@ -74,11 +102,13 @@ with map_col:
             staff=staff_labels,
             funding=funding_labels,
             source_urls=dict(zip(data.sources["source_id"], data.sources["url"], strict=True)),
+            districts=district_labels(data.districts, lang),
         ),
         Choropleth(
-            values=per_area(view.shown, data.staff, data.funding)[metric],
+            values=per_area(view.shown, data.staff, data.funding, f"{level}_code")[metric],
             metric=metric,
             selected=view.filters.barrios,
+            level=level,
         ),
         lang,
         colors,
@@ -102,8 +132,6 @@ with map_col:
         )
     if view_layers.aggregated:
         st.caption(t("aggregated_note", lang, n=format_count(view_layers.located_companies, lang)))
-    if view_layers.unplaced:
-        st.caption(t("no_point", lang, n=view_layers.unplaced))
 
 with chart_col:
     if not view.shown.empty:

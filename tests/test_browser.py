@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 from medmap.colors import NO_VALUE_COLOR
 from medmap.filters import Filters, compute_kpis, filter_entities
 from medmap.geo import SEVILLA_CODE, load_metro_stations
+from medmap.i18n import t
 from medmap.maps import COMPANY_CLASS, INSTITUTION_CLASS, SEVILLA_CLASS
 
 from .browser import (
@@ -220,9 +221,15 @@ def test_layer_control_and_barrio_tooltip(page, server, dataset, located):
     frame = map_frame(page)
     frame.locator(".leaflet-control-layers").hover()
     overlays = frame.locator(".leaflet-control-layers-overlays label")
-    expect(overlays).to_have_count(6)
+    expect(overlays).to_have_count(7)
     names = [x.strip() for x in overlays.all_inner_texts()]
-    assert names[:4] == ["Barrios", "Comuna borders", "Sevilla (Ruta N)", "Metro stations"]
+    assert names[:5] == [
+        "Barrios",
+        "Comunas",
+        "Innovation District",
+        "Sevilla (Ruta N)",
+        "Metro stations",
+    ]
 
     # Metro stations are off until chosen; then every station is drawn.
     stations = frame.locator(".leaflet-overlay-pane path")
@@ -446,3 +453,51 @@ def test_map_click_selects_barrio(page, server):
     wait_idle(page)
     expect_chips(page, "Barrio", [SEVILLA_CODE])
     assert page.dialogs == []
+
+
+def metric_text(page, label: str) -> str:
+    metric = page.locator('[data-testid="stMetric"]').filter(
+        has=page.get_by_text(label, exact=True)
+    )
+    return metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_every_entity_shown_is_reachable_from_the_map(page, server, dataset, located, lang):
+    open_app(page, server.url + ("/?lang=es" if lang == "es" else "/"))
+    frame = map_frame(page)
+    groups = {}
+    for group in ("city", "outside"):
+        button = frame.locator(f'button[data-group="{group}"]')
+        expect(button).to_have_text(
+            re.compile(rf"^{re.escape(t('unplaced_' + group, lang))}: \d+$")
+        )
+        groups[group] = int(button.inner_text().rsplit(": ", 1)[1])
+    on_map, total = re.fullmatch(
+        r"(\d+) \w+ (\d+)", metric_text(page, t("kpi_on_map", lang))
+    ).groups()
+    # Every entity shown is on the map or in the box, and the box holds what the data says.
+    assert int(on_map) + groups["city"] + groups["outside"] == int(total) == len(located)
+    assert groups["city"] == (located["location_precision"] == "city").sum() > 0
+    kpis = compute_kpis(located, dataset.staff, dataset.funding)
+    context = int((located["status"] == "context").sum())
+    assert metric_text(page, t("kpi_companies", lang)) == str(kpis.companies)
+    assert kpis.companies + kpis.institutions + context == int(total)
+    # A company known only to be "in Medellín" is found by name in the opened list.
+    city_company = sorted(
+        located[(located["location_precision"] == "city") & (located["kind"] == "company")]["name"]
+    )[0]
+    frame.locator('button[data-group="city"]').click()
+    listed = frame.locator("#medmap-unplaced-city li")
+    expect(listed.filter(has_text=city_company)).to_have_count(1)
+    expect(frame.locator('button[data-group="city"]')).to_have_attribute("aria-expanded", "true")
+    screenshot(page, f"unplaced-{lang}.png")
+    # The box follows the filters: one sector, only its unplaced entities.
+    sector = located.loc[located["location_precision"] == "city", "sector"].mode()[0]
+    open_app(page, server.url + f"/?sector={sector}" + ("&lang=es" if lang == "es" else ""))
+    expected = int(
+        ((located["sector"] == sector) & (located["location_precision"] == "city")).sum()
+    )
+    expect(map_frame(page).locator('button[data-group="city"]')).to_have_text(
+        re.compile(rf": {expected}$")
+    )

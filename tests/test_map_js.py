@@ -52,12 +52,9 @@ def map_page(page):
     return page
 
 
-def test_barrio_layer_draws_fetched_shapes_and_follows_each_view(map_page):
-    map_page.evaluate(
-        f"() => {{ window.layer = medmap.barrioLayer(map, '/shapes.json', {json.dumps(TEXT)}); }}"
-    )
-    map_page.wait_for_function("() => layer.getLayers().length === 2")
-    state = {
+def state(**changes) -> dict:
+    view = {
+        "level": "barrio",
         "values": {"A": ["#ff0000", "5"]},
         "selected": ["A"],
         "metric": "Entities",
@@ -65,18 +62,51 @@ def test_barrio_layer_draws_fetched_shapes_and_follows_each_view(map_page):
         "legend": "<b>Legend</b>",
         "focus": [[6.2, -75.6], [6.21, -75.57]],
         "token": "view-1",
+        "unplaced": {"city": [], "outside": []},
     }
-    map_page.evaluate(f"() => medmap.setView({json.dumps(state)})")
-    fills = map_page.evaluate(
-        "() => Object.fromEntries(layer.getLayers().map("
-        "(p) => [p.feature.properties.code, [p.options.fillColor, p.options.weight]]))"
+    return {**view, **changes}
+
+
+def styles(page, layer: str) -> dict:
+    return page.evaluate(
+        f"() => Object.fromEntries({layer}.getLayers().map((p) => [p.feature.properties.code,"
+        " [p.options.fillColor || null, p.options.fillOpacity, p.options.weight]]))"
     )
-    assert fills == {"A": ["#ff0000", 2.5], "B": ["#f7f7f7", 0.6]}
+
+
+def build(page, *calls: str) -> None:
+    text = json.dumps(TEXT)
+    page.evaluate("() => {" + "".join(c.replace("TEXT", text) for c in calls) + "}")
+
+
+def test_area_layers_draw_fetched_shapes_and_follow_each_view(map_page):
+    build(
+        map_page,
+        "window.barrios = medmap.areaLayer(map, '/shapes.json', TEXT, 'barrio');",
+        "window.comunas = medmap.areaLayer(map, '/shapes.json', TEXT, 'comuna');",
+        "medmap.legendControl(map, TEXT);",
+    )
+    map_page.wait_for_function(
+        "() => barrios.getLayers().length === 2 && comunas.getLayers().length === 2"
+    )
+    map_page.evaluate(f"() => medmap.setView({json.dumps(state())})")
+    assert styles(map_page, "barrios") == {"A": ["#ff0000", 0.65, 2.5], "B": ["#f7f7f7", 0.65, 0.6]}
+    assert [v[1] for v in styles(map_page, "comunas").values()] == [0, 0]  # lines only
     assert map_page.evaluate("() => document.documentElement.dataset.medmapView") == "view-1"
     assert map_page.locator(".medmap-legend b").inner_text() == "Legend"
-    # A barrio name from data is text in the tooltip, never markup.
+    # Coloured by comuna: the comunas fill, the barrios keep a transparent, clickable fill.
+    map_page.evaluate(f"() => medmap.setView({json.dumps(state(level='comuna', token='v2'))})")
+    assert styles(map_page, "comunas")["A"] == ["#ff0000", 0.65, 1.4]
+    assert [v[1] for v in styles(map_page, "barrios").values()] == [0, 0]
+    assert map_page.evaluate("() => barrios.getLayers()[0].options.fill") is True
+
+
+def test_a_barrio_name_from_data_is_text_in_its_tooltip(map_page):
+    build(map_page, "window.barrios = medmap.areaLayer(map, '/shapes.json', TEXT, 'barrio');")
+    map_page.wait_for_function("() => barrios.getLayers().length === 2")
+    map_page.evaluate(f"() => medmap.setView({json.dumps(state())})")
     map_page.evaluate(
-        "() => { const a = layer.getLayers().find((p) => p.feature.properties.code === 'A');"
+        "() => { const a = barrios.getLayers().find((p) => p.feature.properties.code === 'A');"
         " a.openTooltip(a.getBounds().getCenter()); }"
     )
     tooltip = map_page.locator(".leaflet-tooltip")
@@ -85,12 +115,36 @@ def test_barrio_layer_draws_fetched_shapes_and_follows_each_view(map_page):
 
 
 def test_a_failed_shapes_fetch_says_so_in_the_legend(map_page):
-    map_page.evaluate(
-        f"() => {{ window.layer = medmap.barrioLayer(map, '/missing.json', {json.dumps(TEXT)}); }}"
+    build(
+        map_page,
+        "window.barrios = medmap.areaLayer(map, '/missing.json', TEXT, 'barrio');",
+        "medmap.legendControl(map, TEXT);",
     )
-    legend = map_page.locator(".medmap-legend")
-    legend.filter(has_text="failed").wait_for()
-    assert map_page.evaluate("() => layer.getLayers().length") == 0
+    map_page.locator(".medmap-legend").filter(has_text="failed").wait_for()
+    assert map_page.evaluate("() => barrios.getLayers().length") == 0
+
+
+def test_the_unplaced_box_lists_each_group_on_demand(map_page):
+    text = {"title": "Not on the map", "city": "In Medellín", "outside": "Outside"}
+    map_page.evaluate(f"() => medmap.unplacedControl(map, {json.dumps(text)})")
+    unplaced = {
+        "city": [{"name": "<b>Acme</b>", "sector": "AI", "reason": "only Medellín"}],
+        "outside": [],
+    }
+    map_page.evaluate(f"() => medmap.setView({json.dumps(state(unplaced=unplaced))})")
+    city = map_page.locator('button[data-group="city"]')
+    assert city.inner_text() == "In Medellín: 1"
+    assert map_page.locator('button[data-group="outside"]').inner_text() == "Outside: 0"
+    assert city.get_attribute("aria-expanded") == "false"
+    city.click()
+    city = map_page.locator('button[data-group="city"]')
+    assert city.get_attribute("aria-expanded") == "true"
+    item = map_page.locator("#medmap-unplaced-city li")
+    assert item.inner_text() == "<b>Acme</b> · AI · only Medellín"  # data as text, not markup
+    # The open list stays open when the next view arrives, with the new rows.
+    unplaced["city"].append({"name": "Beta", "sector": "x", "reason": "y"})
+    map_page.evaluate(f"() => medmap.setView({json.dumps(state(unplaced=unplaced))})")
+    assert map_page.locator("#medmap-unplaced-city li").count() == 2
 
 
 def test_markers_are_built_from_one_payload(map_page):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import folium
@@ -18,6 +19,7 @@ from medmap.maps import (
     AGGREGATE_CLASS,
     APPROX_CLASS,
     COMPANY_CLASS,
+    DISTRICT_CLASS,
     MAX_INDIVIDUAL_MARKERS,
     SEVILLA_CLASS,
     Choropleth,
@@ -25,10 +27,12 @@ from medmap.maps import (
     build_base_map,
     build_view_layers,
     default_bounds,
+    unplaced_entries,
     view_state,
 )
 from medmap.popups import sources_links
 
+DISTRICTS = {"innovation-district": "Innovation District"}
 URLS = {
     "barrios": "/app/static/geo/barrios.json",
     "comunas": "/app/static/geo/comunas.json",
@@ -40,16 +44,17 @@ URLS = {
 def render(layers, dataset, located):
     """The base map with one view's layers on it (what the Map page shows), rendered whole."""
 
-    def rendered(entities=None, lang="en", metric="entities", selected=()):
+    def rendered(entities=None, lang="en", metric="entities", selected=(), level="barrio"):
         entities = located if entities is None else entities
-        m = build_base_map(barrios=layers.barrios, urls=URLS, lang=lang)
+        m = build_base_map(
+            barrios=layers.barrios, urls=URLS, lang=lang, districts=dataset.districts
+        )
+        values = per_area(entities, dataset.staff, dataset.funding, f"{level}_code")[metric]
         view_layers = build_view_layers(
             entities,
             layers,
-            EntityText(sectors={}, staff={}, funding={}, source_urls={}),
-            Choropleth(
-                per_area(entities, dataset.staff, dataset.funding)[metric], metric, selected
-            ),
+            EntityText(sectors={}, staff={}, funding={}, source_urls={}, districts=DISTRICTS),
+            Choropleth(values, metric, selected, level),
             lang,
         )
         for group in view_layers.groups:
@@ -90,7 +95,7 @@ def test_the_map_links_medmaps_own_script_after_leaflet(render):
     names = [s.rsplit("/", 1)[-1] for s in scripts]
     assert MAP_JS_NAME in names and names.index("leaflet.js") < names.index(MAP_JS_NAME)
     # The layers are calls into that script, not JavaScript written in Python strings.
-    assert "medmap.barrioLayer(" in html and "medmap.setView(" in html
+    assert "medmap.areaLayer(" in html and "medmap.setView(" in html
     assert "medmap.addMarkers(" in html and "function style(" not in html
 
 
@@ -162,12 +167,13 @@ def test_many_offices_are_counted_per_area_and_the_counts_add_up(render, layers)
     assert COMPANY_CLASS not in html
 
 
-def test_the_map_script_carries_no_barrio_shapes_but_their_url(render):
+def test_the_map_script_carries_no_barrio_shapes_but_their_url(render, dataset):
     _, html = render()
     assert "/app/static/geo/barrios.json" in html and "/app/static/geo/comunas.json" in html
-    # The raw 332 shapes are about 1 MB; only Sevilla's outline is inline.
+    # The raw 332 shapes are about 1 MB; only Sevilla's and the districts' outlines are inline.
     assert len(html) < 200_000, len(html)
-    assert html.count('"type": "Polygon"') + html.count('"type": "MultiPolygon"') <= 1
+    inline = html.count('"type": "Polygon"') + html.count('"type": "MultiPolygon"')
+    assert inline <= 1 + len(dataset.districts)
 
 
 def test_display_geometry_keeps_every_barrio_and_only_the_shown_properties(layers):
@@ -177,7 +183,7 @@ def test_display_geometry_keeps_every_barrio_and_only_the_shown_properties(layer
     barrios = json.loads(files["barrios"])
     assert len(barrios["features"]) == len(layers.barrios)
     assert {tuple(sorted(f["properties"])) for f in barrios["features"]} == {
-        ("code", "comuna_name", "name")
+        ("code", "comuna_code", "comuna_name", "name")
     }
     sevilla = [f for f in barrios["features"] if f["properties"]["code"] == "0407"]
     assert sevilla[0]["properties"]["name"] == "Sevilla"
@@ -227,3 +233,51 @@ def test_view_state_colours_barrios_with_values_and_focuses_the_chosen_ones(laye
 def test_view_state_cannot_close_the_script_it_is_written_into():
     element = ViewState({"legend": "</script><script>alert(1)</script>", "x": "a&b"})
     assert "</" not in element.state_json and "&" not in element.state_json
+
+
+def test_the_innovation_district_is_outlined_and_labelled_in_both_languages(render):
+    _, html = render()
+    assert html.count(f'"className": "{DISTRICT_CLASS}"') == 1
+    assert "Innovation District" in html
+    _, html_es = render(lang="es")
+    assert "Distrito de Innovaci" in html_es
+
+
+def test_unplaced_entities_are_listed_by_group_with_a_reason(located, dataset):
+    labels = dict(zip(dataset.sectors["sector"], dataset.sectors["label_en"], strict=True))
+    entries = unplaced_entries(located[located.geometry.isna()], labels, "en")
+    city = located[located["location_precision"] == "city"]
+    outside = located[located["location_precision"] == "outside"]
+    assert [e["name"] for e in entries["city"]] == sorted(city["name"])
+    assert len(entries["outside"]) == len(outside) > 0
+    assert all(e["reason"] == "sources say only “in Medellín”" for e in entries["city"])
+    # Every entity shown is on the map or in the box.
+    on_map = located.geometry.notna().sum()
+    assert on_map + len(entries["city"]) + len(entries["outside"]) == len(located)
+
+
+def test_view_state_counts_what_the_colours_leave_out(layers, dataset, located):
+    by_comuna = per_area(located, dataset.staff, dataset.funding, "comuna_code")["entities"]
+    text = EntityText(sectors={}, staff={}, funding={}, source_urls={})
+    view_layers = build_view_layers(
+        located, layers, text, Choropleth(by_comuna, "entities", (), "comuna"), "en"
+    )
+    state = json.loads(
+        view_layers.groups[0]
+        ._children[
+            next(k for k, v in view_layers.groups[0]._children.items() if isinstance(v, ViewState))
+        ]
+        .state_json
+    )
+    assert state["level"] == "comuna"
+    assert set(state["values"]) <= set(layers.comunas["code"])
+    not_counted = int(located["comuna_code"].isna().sum())
+    assert f"{not_counted} of the entities shown" in state["legend"]
+    assert len(state["unplaced"]["city"]) == (located["location_precision"] == "city").sum()
+
+
+def test_a_district_placement_is_named_in_its_popup(render, located):
+    district = located[located["location_precision"] == "district"]
+    assert not district.empty and district.geometry.notna().all()
+    _, html = render(district)
+    assert "Innovation District" in html.split("medmap.addMarkers", 1)[1]

@@ -162,7 +162,7 @@ def display_geometry(
     Names stay raw here: the map writes them with ``textContent``, never as HTML.
     """
     layers = {
-        "barrios": (barrios, ["code", "name", "comuna_name", "geometry"]),
+        "barrios": (barrios, ["code", "name", "comuna_code", "comuna_name", "geometry"]),
         "comunas": (comunas, ["code", "geometry"]),
         "stations": (stations, ["name", "line", "geometry"]),
     }

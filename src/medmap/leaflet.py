@@ -48,44 +48,60 @@ class Attribution(MacroElement):
         self.text_json = script_json(text)
 
 
-class BarrioLayer(folium.map.Layer):
-    """Barrio polygons fetched from a static URL and restyled in the browser per view.
+class AreaLayer(folium.map.Layer):
+    """Barrio or comuna polygons fetched from a static URL and coloured in the browser per view.
 
     The shapes are the same for every view, so they travel once per browser (cached),
-    while each rerun sends only the per-barrio colours and labels (``ViewState``).
+    while each rerun sends only the per-area colours and labels (``ViewState``).
     """
 
     _template = Template(
         """
 {% macro script(this, kwargs) %}
-var {{ this.get_name() }} = medmap.barrioLayer(
-  {{ this._parent.get_name() }}, {{ this.url_json }}, {{ this.text_json }});
+var {{ this.get_name() }} = medmap.areaLayer(
+  {{ this._parent.get_name() }}, {{ this.url_json }}, {{ this.text_json }}, {{ this.level_json }});
 {% endmacro %}
 """
     )
 
-    def __init__(self, url: str, name: str, text: dict[str, str]):
+    def __init__(self, url: str, name: str, text: dict[str, str], level: str):
         super().__init__(name=name, overlay=True)
-        self._name = "BarrioLayer"
+        self._name = "AreaLayer"
         self.url_json = script_json(url)
         self.text_json = script_json(text)
+        self.level_json = script_json(level)
 
 
-class OutlineLayer(folium.map.Layer):
-    """Static outlines (the comunas) fetched from a static URL, not interactive."""
+class _Control(MacroElement):
+    """A medmap control on the map, built by ``medmap.<function>(map, text)``."""
 
     _template = Template(
         """
 {% macro script(this, kwargs) %}
-var {{ this.get_name() }} = medmap.outlineLayer({{ this._parent.get_name() }}, {{ this.url_json }});
+medmap[{{ this.function_json }}]({{ this._parent.get_name() }}, {{ this.text_json }});
 {% endmacro %}
 """
     )
 
-    def __init__(self, url: str, name: str):
-        super().__init__(name=name, overlay=True)
-        self._name = "OutlineLayer"
-        self.url_json = script_json(url)
+    def __init__(self, function: str, text: dict[str, str]):
+        super().__init__()
+        self._name = "MedmapControl"
+        self.function_json = script_json(function)
+        self.text_json = script_json(text)
+
+
+class LegendControl(_Control):
+    """The choropleth's legend (per view) and the view's focus."""
+
+    def __init__(self, text: dict[str, str]):
+        super().__init__("legendControl", text)
+
+
+class UnplacedControl(_Control):
+    """The entities of the view with no map point, listed from a control on the map."""
+
+    def __init__(self, text: dict[str, str]):
+        super().__init__("unplacedControl", text)
 
 
 class StationsLayer(folium.map.Layer):
@@ -112,7 +128,7 @@ var {{ this.get_name() }} = medmap.stationsLayer({{ this.url_json }});
 
 
 class ViewState(MacroElement):
-    """Hands one view's barrio colours, labels, legend and focus to the barrio layer."""
+    """Hands one view (area colours and labels, legend, focus, unplaced entities) to the map."""
 
     _template = Template(
         """

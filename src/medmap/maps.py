@@ -11,7 +11,7 @@ import hashlib
 import json
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 import folium
@@ -27,21 +27,23 @@ from medmap.colors import (
     sector_colors,
 )
 from medmap.escaping import leaflet_html
-from medmap.geo import SEVILLA_CODE, Layers, aggregate_by_area
+from medmap.geo import SEVILLA_CODE, Layers, aggregate_by_area, district_areas
 from medmap.i18n import format_count, t
 from medmap.leaflet import (
+    AreaLayer,
     Attribution,
-    BarrioLayer,
+    LegendControl,
     MapScripts,
     MarkerLayer,
-    OutlineLayer,
     StationsLayer,
+    UnplacedControl,
     ViewState,
     use_local_assets,
 )
 from medmap.popups import (
     SEVILLA_FILL,
     SEVILLA_STROKE,
+    district_label_html,
     entity_popup,
     entity_tooltip,
     format_metric,
@@ -51,6 +53,8 @@ from medmap.popups import (
 )
 
 SEVILLA_CLASS: Final = "medmap-sevilla"
+DISTRICT_CLASS: Final = "medmap-district"
+DISTRICT_STROKE: Final = "#5a189a"
 COMPANY_CLASS: Final = "medmap-company"
 INSTITUTION_CLASS: Final = "medmap-institution"
 APPROX_CLASS: Final = "medmap-approx"
@@ -59,6 +63,9 @@ AGGREGATE_CLASS: Final = "medmap-area-count"
 MAX_INDIVIDUAL_MARKERS: Final = 500
 MEDELLIN_CENTER: Final = (6.2518, -75.5736)
 MAP_METRICS: Final = ("entities", "staff", "funding")
+MAP_LEVELS: Final = ("barrio", "comuna")
+# Precisions with no point on the map, as the "Not on the map" control groups them.
+UNPLACED_GROUPS: Final = ("city", "outside")
 GEOMETRY_ATTRIBUTION: Final = (
     "Geometry: Alcaldía de Medellín – GeoMedellín/MEData · Metro de Medellín"
 )
@@ -66,21 +73,25 @@ GEOMETRY_ATTRIBUTION: Final = (
 
 @dataclass(frozen=True)
 class EntityText:
-    """Display text for markers: sector labels by slug; staff, funding by entity id; source URLs."""
+    """Display text for markers: sector labels by slug; staff, funding by entity id; source
+    URLs by source id; district labels by district code."""
 
     sectors: Mapping[str, str]
     staff: Mapping[str, str]
     funding: Mapping[str, str]
     source_urls: Mapping[str, str]
+    districts: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Choropleth:
-    """What the barrios are coloured by: a value per barrio code, its metric, the chosen barrios."""
+    """What the areas are coloured by: a value per area code of ``level`` (barrio or comuna),
+    its metric, the chosen barrios."""
 
     values: pd.Series
     metric: str
     selected: tuple[str, ...] = ()
+    level: str = "barrio"
 
 
 @dataclass(frozen=True)
@@ -110,19 +121,31 @@ def default_bounds(barrios: gpd.GeoDataFrame, selected: Iterable[str] = ()) -> l
     return [[round(miny, 5), round(minx, 5)], [round(maxy, 5), round(maxx, 5)]]
 
 
-def build_base_map(*, barrios: gpd.GeoDataFrame, urls: Mapping[str, str], lang: str) -> folium.Map:
-    """What stays the same across filters: tiles, shapes, Sevilla, metro, attribution.
+def build_base_map(
+    *,
+    barrios: gpd.GeoDataFrame,
+    urls: Mapping[str, str],
+    lang: str,
+    districts: pd.DataFrame | None = None,
+) -> folium.Map:
+    """What stays the same across filters: tiles, shapes, Sevilla, districts, metro, controls.
 
     Its script (and so streamlit-folium's component key) changes only with the
     language, so a filter change updates the map in place instead of remounting it.
-    ``urls`` maps ``barrios``, ``comunas`` and (optionally) ``stations`` to their files.
+    ``urls`` maps ``barrios``, ``comunas`` and (optionally) ``stations`` to their files;
+    ``districts`` (as ``data/districts.csv``) are outlined and labelled.
     """
     m = folium.Map(location=MEDELLIN_CENTER, zoom_start=12, tiles=None, control_scale=True)
     MapScripts().add_to(m)
     folium.TileLayer("OpenStreetMap", name="OpenStreetMap", control=False, opacity=0.6).add_to(m)
     Attribution(GEOMETRY_ATTRIBUTION).add_to(m)
-    BarrioLayer(urls["barrios"], t("layer_barrios", lang), _barrio_text(lang)).add_to(m)
-    OutlineLayer(urls["comunas"], t("layer_comunas", lang)).add_to(m)
+    text = _area_text(lang)
+    AreaLayer(urls["barrios"], t("layer_barrios", lang), text, "barrio").add_to(m)
+    AreaLayer(urls["comunas"], t("layer_comunas", lang), text, "comuna").add_to(m)
+    LegendControl(text).add_to(m)
+    UnplacedControl(_unplaced_text(lang)).add_to(m)
+    if districts is not None and not districts.empty:
+        _district_outlines(districts, barrios, lang).add_to(m)
     sevilla = barrios[barrios["code"] == SEVILLA_CODE]
     if not sevilla.empty:
         _sevilla_highlight(sevilla, lang).add_to(m)
@@ -132,13 +155,54 @@ def build_base_map(*, barrios: gpd.GeoDataFrame, urls: Mapping[str, str], lang: 
     return use_local_assets(m)
 
 
-def _barrio_text(lang: str) -> dict[str, str]:
+def _area_text(lang: str) -> dict[str, str]:
     return {
         "barrio": t("tooltip_barrio", lang),
         "comuna": t("tooltip_comuna", lang),
         "noValue": NO_VALUE_COLOR,
         "failed": t("map_shapes_failed", lang),
     }
+
+
+def _unplaced_text(lang: str) -> dict[str, str]:
+    return {
+        "title": t("unplaced_title", lang),
+        **{group: t(f"unplaced_{group}", lang) for group in UNPLACED_GROUPS},
+    }
+
+
+def district_labels(districts: pd.DataFrame, lang: str) -> dict[str, str]:
+    column = "label_es" if lang == "es" else "label_en"
+    return dict(zip(districts["district"], districts[column], strict=True))
+
+
+def _district_outlines(
+    districts: pd.DataFrame, barrios: gpd.GeoDataFrame, lang: str
+) -> folium.FeatureGroup:
+    """Each district as a dashed outline with its name: an area, not a barrio."""
+    labels = district_labels(districts, lang)
+    areas = district_areas(districts, barrios)
+    group = folium.FeatureGroup(name=" · ".join(labels[code] for code in areas.index))
+    shapes = gpd.GeoDataFrame({"code": areas.index}, geometry=areas.to_numpy(), crs=areas.crs)
+    folium.GeoJson(
+        json.loads(shapes.to_json(drop_id=True)),
+        style_function=lambda f: {
+            "className": DISTRICT_CLASS,
+            "color": DISTRICT_STROKE,
+            "weight": 3,
+            "dashArray": "8 5",
+            "fill": False,
+            "interactive": False,
+        },
+    ).add_to(group)
+    for code, area in areas.items():
+        # Under the area's southern edge, clear of Sevilla's ring and label.
+        folium.Marker(
+            (area.bounds[1], area.centroid.x),
+            icon=folium.DivIcon(html=district_label_html(labels[code]), icon_size=(0, 0)),
+            interactive=False,
+        ).add_to(group)
+    return group
 
 
 def _sevilla_highlight(sevilla: gpd.GeoDataFrame, lang: str) -> folium.FeatureGroup:
@@ -176,12 +240,20 @@ def _sevilla_highlight(sevilla: gpd.GeoDataFrame, lang: str) -> folium.FeatureGr
     return highlight
 
 
-def view_state(choropleth: Choropleth, lang: str, focus: list[list[float]], token: str) -> dict:
-    """Per-barrio colour and label for the barrios that have a value, legend and focus."""
+def view_state(
+    choropleth: Choropleth,
+    lang: str,
+    focus: list[list[float]],
+    token: str,
+    unplaced: Mapping[str, list[dict]] | None = None,
+    not_counted: int = 0,
+) -> dict:
+    """Per-area colour and label for the areas that have a value, legend, focus, unplaced."""
     values, metric = choropleth.values, choropleth.metric
     breaks = class_breaks(values)
     present = values[values.notna() & (values != 0)]
     return {
+        "level": choropleth.level,
         "values": {
             str(code): [color_for(value, breaks), format_metric(metric, value, lang)]
             for code, value in present.items()
@@ -189,10 +261,29 @@ def view_state(choropleth: Choropleth, lang: str, focus: list[list[float]], toke
         "empty": format_metric(metric, None, lang),
         "metric": t("metric_" + metric, lang),
         "selected": sorted(set(choropleth.selected)),
-        "legend": legend_html(metric, breaks, lang),
+        "legend": legend_html(metric, breaks, lang, choropleth.level, not_counted),
         "focus": focus,
         "token": token,
+        "unplaced": {group: list((unplaced or {}).get(group, [])) for group in UNPLACED_GROUPS},
     }
+
+
+def unplaced_entries(
+    entities: pd.DataFrame, sector_labels: Mapping[str, str], lang: str
+) -> dict[str, list[dict]]:
+    """The entities with no map point, by group, as the map's "Not on the map" box lists them.
+
+    Plain text (the box writes it with ``textContent``), sorted by name.
+    """
+    entries = {}
+    for group in UNPLACED_GROUPS:
+        rows = entities[entities["location_precision"] == group].sort_values("name")
+        reason = t(f"unplaced_reason_{group}", lang)
+        entries[group] = [
+            {"name": name, "sector": sector_labels.get(sector, sector or ""), "reason": reason}
+            for name, sector in zip(rows["name"], rows["sector"], strict=True)
+        ]
+    return entries
 
 
 def entity_marker(row: Mapping, text: EntityText, colors: Mapping[str, str], lang: str) -> dict:
@@ -206,6 +297,7 @@ def entity_marker(row: Mapping, text: EntityText, colors: Mapping[str, str], lan
         text.funding.get(row["entity_id"], not_reported),
         sources_links(row["sources"], text.source_urls),
         lang,
+        area=text.districts.get(row.get("district_code")),
     )
     marker = {
         "lat": round(row["geometry"].y, 6),
@@ -296,11 +388,19 @@ def build_view_layers(
     MarkerLayer(company_markers).add_to(cluster)
 
     selected = sorted(set(choropleth.selected))
-    token = hashlib.sha256(
-        json.dumps([sorted(entities["entity_id"]), choropleth.metric, selected, lang]).encode()
-    ).hexdigest()[:16]
+    key = [sorted(entities["entity_id"]), choropleth.metric, choropleth.level, selected, lang]
+    token = hashlib.sha256(json.dumps(key).encode()).hexdigest()[:16]
     focus = default_bounds(layers.barrios, selected)
-    ViewState(view_state(choropleth, lang, focus, token)).add_to(institutions)
+    counted = int(entities[f"{choropleth.level}_code"].notna().sum())
+    state = view_state(
+        choropleth,
+        lang,
+        focus,
+        token,
+        unplaced=unplaced_entries(entities[~has_point], text.sectors, lang),
+        not_counted=len(entities) - counted,
+    )
+    ViewState(state).add_to(institutions)
     return ViewLayers(
         groups=[use_local_assets(institutions), use_local_assets(companies)],
         located_companies=located_companies,

@@ -27,8 +27,12 @@ def format_metric(metric: str, value: float | None, lang: str) -> str:
     return format_count(value, lang)
 
 
-def legend_html(metric: str, breaks: list[float], lang: str) -> str:
-    rows = [f"<b>{escape(t('legend_title', lang))}: {escape(t('metric_' + metric, lang))}</b>"]
+def legend_html(
+    metric: str, breaks: list[float], lang: str, level: str = "barrio", not_counted: int = 0
+) -> str:
+    """Classes of the choropleth, what is counted, and how many shown entities are not."""
+    title = f"{t('legend_title_' + level, lang)}: {t('metric_' + metric, lang)}"
+    rows = [f"<b>{escape(title)}</b>"]
     lower = 0.0
     for upper, color in zip(breaks, class_colors(breaks), strict=True):
         low = format_metric(metric, lower + (0 if metric == "funding" else 1), lang)
@@ -41,6 +45,10 @@ def legend_html(metric: str, breaks: list[float], lang: str) -> str:
         f'{SEVILLA_STROKE};background:{SEVILLA_FILL};vertical-align:middle"></span> '
         f"{escape(t('layer_sevilla', lang))}"
     )
+    if not_counted:
+        level_word = t("legend_level_" + level, lang)
+        note = t("legend_not_counted", lang, n=format_count(not_counted, lang), level=level_word)
+        rows.append(f"<i>{escape(note)}</i>")
     return "<br>".join(rows)
 
 
@@ -52,14 +60,21 @@ def _swatch(color: str, label: str) -> str:
 
 
 def entity_popup(
-    row: Mapping, sector_label: str, staff: str, funding: str, sources_html: str, lang: str
+    row: Mapping,
+    sector_label: str,
+    staff: str,
+    funding: str,
+    sources_html: str,
+    lang: str,
+    area: str | None = None,
 ) -> str:
+    """``area`` names a placement the geometry join does not (a district)."""
     precision = t(f"precision_{row['location_precision']}", lang)
     unverified = (
         f" <i>({escape(t('unverified', lang))})</i>" if row.get("sector_unverified") else ""
     )
     place = ", ".join(
-        escape(v) for v in (row.get("barrio_name"), row.get("comuna_name")) if escape(v)
+        escape(v) for v in (row.get("barrio_name"), row.get("comuna_name"), area) if escape(v)
     )
     return (
         f'<div style="min-width:220px;max-width:320px;font:13px/1.4 sans-serif">'
@@ -103,4 +118,13 @@ def sevilla_label_html(lang: str) -> str:
         "color:#7a0010;background:rgba(255,255,255,.85);padding:1px 4px;"
         'border-radius:3px;white-space:nowrap;transform:translate(30px,-50%)">'
         f"{escape(t('sevilla_label', lang))}</div>"
+    )
+
+
+def district_label_html(label: str) -> str:
+    return (
+        '<div class="medmap-district-label" style="font:bold 12px sans-serif;'
+        "color:#3c096c;background:rgba(255,255,255,.85);padding:1px 4px;"
+        'border-radius:3px;white-space:nowrap;transform:translate(-50%,4px)">'
+        f"{escape(label)}</div>"
     )

@@ -6,8 +6,21 @@
 (function () {
   "use strict";
 
-  // One map per iframe: the view setters of the barrio layers built in this document.
+  // One map per iframe: what each part of the base map does when a new view arrives.
   var viewSetters = [];
+
+  function onView(set) {
+    viewSetters.push(set);
+  }
+
+  // One view (sent on every rerun): area colours and labels, legend, focus, unplaced.
+  function setView(state) {
+    viewSetters.forEach(function (set) {
+      set(state);
+    });
+    // Which view is drawn, for the browser tests and the benchmark to wait on.
+    document.documentElement.dataset.medmapView = state.token;
+  }
 
   function line(label, value) {
     var row = document.createElement("div");
@@ -27,73 +40,6 @@
     });
   }
 
-  // Barrio polygons fetched once (browser-cached), restyled per view by setView().
-  function barrioLayer(map, url, text) {
-    var view = { values: {}, selected: [], metric: "", empty: "", legend: "", focus: null };
-    var lastFocus = null;
-    function style(feature) {
-      var entry = view.values[feature.properties.code];
-      var chosen = view.selected.indexOf(feature.properties.code) >= 0;
-      return {
-        fillColor: entry ? entry[0] : text.noValue,
-        fillOpacity: 0.65,
-        color: chosen ? "#1f1f1f" : "#7f7f7f",
-        weight: chosen ? 2.5 : 0.6,
-      };
-    }
-    function tooltip(part) {
-      var p = part.feature.properties;
-      var entry = view.values[p.code];
-      var box = document.createElement("div");
-      box.appendChild(line(text.barrio, p.name));
-      box.appendChild(line(text.comuna, p.comuna_name || ""));
-      box.appendChild(line(view.metric, entry ? entry[1] : view.empty));
-      return box;
-    }
-    var layer = L.geoJson(null, {
-      style: style,
-      onEachFeature: function (feature, part) {
-        part.bindTooltip(tooltip, { sticky: true });
-        part.on("mouseover", function () {
-          part.setStyle({ weight: 2, color: "#222" });
-        });
-        part.on("mouseout", function () {
-          layer.resetStyle(part);
-        });
-      },
-    }).addTo(map);
-    var legend = L.control({ position: "bottomright" });
-    var legendBox = L.DomUtil.create("div", "medmap-legend");
-    legendBox.style.cssText =
-      "background:rgba(255,255,255,.92);padding:6px 8px;border-radius:4px;" +
-      "font:12px/1.4 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)";
-    legend.onAdd = function () {
-      return legendBox;
-    };
-    legend.addTo(map);
-    viewSetters.push(function (next) {
-      view = next;
-      layer.setStyle(style);
-      legendBox.innerHTML = next.legend; // built and escaped on the server
-      var focus = JSON.stringify(next.focus);
-      if (focus !== lastFocus) {
-        lastFocus = focus;
-        map.fitBounds(next.focus);
-      }
-    });
-    fetchShapes(url)
-      .then(function (shapes) {
-        layer.addData(shapes);
-        // Drawn last but belongs underneath: Sevilla's highlight and the markers stay on top.
-        layer.bringToBack();
-      })
-      .catch(function (err) {
-        console.error("medmap: barrio shapes", err);
-        legendBox.textContent = text.failed;
-      });
-    return layer;
-  }
-
   // Shapes added to a layer once fetched; a failed fetch leaves the layer empty.
   function fillFrom(layer, url, what) {
     fetchShapes(url)
@@ -106,22 +52,175 @@
     return layer;
   }
 
-  // One view's barrio colours, labels, legend and focus (sent on every rerun).
-  function setView(state) {
-    viewSetters.forEach(function (set) {
-      set(state);
-    });
-    // Which view is drawn, for the browser tests and the benchmark to wait on.
-    document.documentElement.dataset.medmapView = state.token;
+  // The coloured areas of a view: barrios (clickable, with tooltips) or comunas (drawn
+  // above, not interactive, so clicks still reach the barrios). A layer whose level is
+  // not the view's draws only its lines.
+  function areaStyle(level, view, text) {
+    return function (feature) {
+      var code = feature.properties.code;
+      var chosen = level === "barrio" && view.selected.indexOf(code) >= 0;
+      var lines = level === "barrio" ? { color: chosen ? "#1f1f1f" : "#7f7f7f", weight: chosen ? 2.5 : 0.6 } : { color: "#333", weight: 1.4 };
+      if (view.level !== level) {
+        lines.fillOpacity = 0;
+        lines.fill = level === "barrio"; // a transparent fill still takes the clicks
+        return lines;
+      }
+      var entry = view.values[code];
+      lines.fill = true;
+      lines.fillColor = entry ? entry[0] : text.noValue;
+      lines.fillOpacity = 0.65;
+      return lines;
+    };
   }
 
-  // Static outlines (the comunas), not interactive.
-  function outlineLayer(map, url) {
+  // ``current`` returns the view shown now (tooltips are built when they open).
+  function barrioTooltip(current, text) {
+    return function (part) {
+      var view = current();
+      var p = part.feature.properties;
+      var entry = view.level === "comuna" ? view.values[p.comuna_code] : view.values[p.code];
+      var box = document.createElement("div");
+      box.appendChild(line(text.barrio, p.name));
+      box.appendChild(line(text.comuna, p.comuna_name || ""));
+      box.appendChild(line(view.metric, entry ? entry[1] : view.empty));
+      return box;
+    };
+  }
+
+  // Areas fetched once (browser-cached), restyled per view.
+  function areaLayer(map, url, text, level) {
+    var view = { values: {}, selected: [], metric: "", empty: "", level: "barrio" };
+    var interactive = level === "barrio";
     var layer = L.geoJson(null, {
-      interactive: false,
-      style: { fill: false, color: "#333", weight: 1.4 },
+      interactive: interactive,
+      style: function (feature) {
+        return areaStyle(level, view, text)(feature);
+      },
+      onEachFeature: function (feature, part) {
+        if (!interactive) {
+          return;
+        }
+        part.bindTooltip(
+          barrioTooltip(function () {
+            return view;
+          }, text),
+          { sticky: true }
+        );
+        part.on("mouseover", function () {
+          part.setStyle({ weight: 2, color: "#222" });
+        });
+        part.on("mouseout", function () {
+          layer.resetStyle(part);
+        });
+      },
     }).addTo(map);
-    return fillFrom(layer, url, "outlines");
+    onView(function (next) {
+      view = next;
+      layer.setStyle(areaStyle(level, view, text));
+    });
+    fetchShapes(url)
+      .then(function (shapes) {
+        layer.addData(shapes);
+        // Drawn last but belongs underneath: Sevilla's highlight and the markers stay on top.
+        if (interactive) {
+          layer.bringToBack();
+        }
+      })
+      .catch(function (err) {
+        console.error("medmap: " + level + " shapes", err);
+        map.fire("medmap:shapesfailed");
+      });
+    return layer;
+  }
+
+  // The legend (HTML built and escaped on the server), and the view's focus.
+  function legendControl(map, text) {
+    var legend = L.control({ position: "bottomright" });
+    var box = L.DomUtil.create("div", "medmap-legend");
+    box.style.cssText =
+      "background:rgba(255,255,255,.92);padding:6px 8px;border-radius:4px;max-width:220px;" +
+      "font:12px/1.4 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)";
+    legend.onAdd = function () {
+      return box;
+    };
+    legend.addTo(map);
+    var lastFocus = null;
+    onView(function (next) {
+      box.innerHTML = next.legend;
+      var focus = JSON.stringify(next.focus);
+      if (focus !== lastFocus) {
+        lastFocus = focus;
+        map.fitBounds(next.focus);
+      }
+    });
+    map.on("medmap:shapesfailed", function () {
+      box.textContent = text.failed;
+    });
+    return legend;
+  }
+
+  // Entities with no point on the map, reachable from it: one button per group
+  // (in Medellín with no area, outside Medellín) opening the list of names.
+  function unplacedControl(map, text) {
+    var control = L.control({ position: "topleft" });
+    var box = L.DomUtil.create("div", "medmap-unplaced");
+    box.style.cssText =
+      "background:rgba(255,255,255,.95);padding:6px 8px;border-radius:4px;max-width:250px;" +
+      "font:12px/1.4 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)";
+    L.DomEvent.disableClickPropagation(box);
+    L.DomEvent.disableScrollPropagation(box);
+    control.onAdd = function () {
+      return box;
+    };
+    control.addTo(map);
+    var open = null;
+    function group(key, rows) {
+      var section = document.createElement("div");
+      var button = document.createElement("button");
+      var list = document.createElement("ul");
+      button.type = "button";
+      button.className = "medmap-unplaced-toggle";
+      button.dataset.group = key;
+      button.textContent = text[key] + ": " + rows.length;
+      button.setAttribute("aria-expanded", String(open === key));
+      button.style.cssText =
+        "display:block;width:100%;text-align:left;margin:2px 0;padding:3px 6px;cursor:pointer;" +
+        "font:inherit;background:#fff;border:1px solid #777;border-radius:3px";
+      list.id = "medmap-unplaced-" + key;
+      list.hidden = open !== key;
+      button.setAttribute("aria-controls", list.id);
+      list.style.cssText = "margin:4px 0;padding-left:16px;max-height:180px;overflow:auto";
+      rows.forEach(function (row) {
+        var item = document.createElement("li");
+        var name = document.createElement("b");
+        name.textContent = row.name;
+        item.appendChild(name);
+        item.appendChild(document.createTextNode(" · " + row.sector + " · " + row.reason));
+        list.appendChild(item);
+      });
+      button.addEventListener("click", function () {
+        open = open === key ? null : key;
+        render(last);
+      });
+      section.appendChild(button);
+      section.appendChild(list);
+      return section;
+    }
+    var last = { city: [], outside: [] };
+    function render(unplaced) {
+      last = unplaced;
+      box.textContent = "";
+      var title = document.createElement("div");
+      title.style.fontWeight = "bold";
+      title.textContent = text.title;
+      box.appendChild(title);
+      box.appendChild(group("city", unplaced.city));
+      box.appendChild(group("outside", unplaced.outside));
+    }
+    onView(function (next) {
+      render(next.unplaced);
+    });
+    return control;
   }
 
   // Metro stations; the layer control adds them when chosen.
@@ -168,9 +267,10 @@
   }
 
   window.medmap = {
-    barrioLayer: barrioLayer,
+    areaLayer: areaLayer,
+    legendControl: legendControl,
+    unplacedControl: unplacedControl,
     setView: setView,
-    outlineLayer: outlineLayer,
     stationsLayer: stationsLayer,
     addMarkers: addMarkers,
   };
