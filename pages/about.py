@@ -11,9 +11,9 @@ view = state.view()
 lang = view.lang
 
 st.markdown(t("about_what", lang))
-st.subheader(t("about_method_title", lang))
+st.header(t("about_method_title", lang))
 st.markdown(t("about_method", lang))
-st.subheader(t("about_sources_title", lang))
+st.header(t("about_sources_title", lang))
 sources = view.data.sources.assign(link=view.data.sources["url"].map(safe_url))
 st.dataframe(
     sources[["source_id", "title", "date", "link"]],
@@ -26,7 +26,7 @@ st.dataframe(
         "link": st.column_config.LinkColumn(t("col_link", lang)),
     },
 )
-st.subheader(t("about_schema_title", lang))
+st.header(t("about_schema_title", lang))
 st.markdown(t("about_schema", lang))
 st.dataframe(
     schema_rows(lang),
@@ -40,5 +40,5 @@ st.dataframe(
     },
 )
 ui.template_download(lang)
-st.subheader(t("about_licences_title", lang))
+st.header(t("about_licences_title", lang))
 st.markdown(t("about_licences", lang))

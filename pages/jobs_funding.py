@@ -12,7 +12,7 @@ view = state.view()
 lang, data = view.lang, view.data
 colors = sector_colors(data.sectors["sector"])
 
-st.subheader(t("city_series_title", lang))
+st.header(t("city_series_title", lang))
 st.caption(t("city_series_note", lang))
 metrics = [m for m in SERIES_METRICS if (data.series["metric"] == m).any()]
 columns = st.columns(2, gap="medium")
@@ -33,7 +33,7 @@ with st.expander(t("multi_year_title", lang), icon=":material/date_range:"):
     st.dataframe(multi_year_rows(data.series), hide_index=True, width="stretch")
 
 st.divider()
-st.subheader(t("company_figures_title", lang))
+st.header(t("company_figures_title", lang))
 st.caption(t("company_figures_note", lang))
 if view.shown.empty:
     ui.empty_state(lang)

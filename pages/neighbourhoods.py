@@ -12,7 +12,7 @@ from medmap.neighbourhoods import area_table, spotlight_entities
 view = state.view()
 lang, data, layers = view.lang, view.data, view.layers
 
-st.subheader(t("spotlight_title", lang))
+st.header(t("spotlight_title", lang))
 spotlight = spotlight_entities(view.located)
 intro, facts = st.columns([3, 2], gap="large")
 with intro:

@@ -38,7 +38,7 @@ def wait_map(page) -> None:
 
 def open_app(page, url: str, with_map: bool = True) -> None:
     page.goto(url)
-    page.locator(SIDEBAR).wait_for(timeout=TIMEOUT_MS)
+    page.locator(SIDEBAR).wait_for(state="attached", timeout=TIMEOUT_MS)  # collapsed on phones
     if with_map:
         wait_map(page)
     wait_idle(page)

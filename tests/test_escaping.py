@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 
 from medmap.escaping import (
@@ -39,8 +41,11 @@ def test_only_http_urls_become_links():
 
 
 def test_script_json_cannot_close_its_script():
-    text = script_json({"a": "</script><script>alert(1)</script>", "b": "x&y"})
+    value = {"a": "</script><script>alert(1)</script>", "b": "x&y `${alert(2)}`"}
+    text = script_json(value)
     assert "</" not in text and "<" not in text and "&" not in text
+    assert "`" not in text and "${" not in text
+    assert json.loads(text) == value
     assert "\\u003c/script\\u003e" in text
 
 

@@ -113,17 +113,26 @@ def test_company_markers_follow_the_filter_and_mark_approximate_points(render, l
     assert APPROX_CLASS in all_html
 
 
+def marker_payloads(html: str) -> list[dict]:
+    """The markers each ``medmap.addMarkers(group, [...])`` call of a rendered map draws."""
+    calls = re.findall(r"medmap\.addMarkers\([\w]+, (\[.*?\])\);\n", html)
+    return [marker for call in calls for marker in json.loads(call)]
+
+
 def test_hostile_names_are_escaped_in_the_map(render, located):
     hostile = located.copy()
     index = hostile.index[hostile["entity_id"] == "ruta-n"][0]
-    hostile.loc[index, "name"] = "<script>alert('x')</script>`${alert(1)}`"
+    name = "<script>alert('x')</script>`${alert(1)}`"
+    hostile.loc[index, "name"] = name
     _, html = render(hostile)
     assert "<script>alert('x')</script>" not in html
     assert "${alert(1)}" not in html
-    # Marker payloads are JSON with <, > and & as \u escapes; what Leaflet inserts is:
-    inserted = html.replace("\\u003c", "<").replace("\\u003e", ">").replace("\\u0026", "&")
-    assert "<script>alert('x')</script>" not in inserted
-    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in inserted
+    (marker,) = [m for m in marker_payloads(html) if m["name"] == name]
+    # What Leaflet inserts as HTML is escaped; the name itself only becomes an attribute.
+    escaped = "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;&#96;&#36;{alert(1)}&#96;"
+    assert marker["tooltip"].startswith(escaped)
+    assert f"<b>{escaped}</b>" in marker["popup"]
+    assert "<script>" not in marker["tooltip"] + marker["popup"] + marker.get("icon", "")
 
 
 def test_spanish_map_labels(render):

@@ -43,10 +43,13 @@ def leaflet_html(value: object) -> str:
     return html.escape(str(value), quote=True).translate(_JS_TEMPLATE_ENTITIES)
 
 
+_SCRIPT_JSON_ESCAPES: Final = {ord(c): f"\\u{ord(c):04x}" for c in "<>&`$"}
+
+
 def script_json(value: object) -> str:
-    """JSON that is safe inside a <script> (no closing tag, no HTML-significant characters)."""
-    text = json.dumps(value, ensure_ascii=True, sort_keys=True)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    """JSON that is safe inside a <script>: no closing tag, no HTML-significant characters,
+    and nothing a JavaScript template literal would interpret (same values once parsed)."""
+    return json.dumps(value, ensure_ascii=True, sort_keys=True).translate(_SCRIPT_JSON_ESCAPES)
 
 
 def safe_url(url: object) -> str | None:

@@ -114,6 +114,10 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
     # map
     "map_metric": {"en": "Colour areas by", "es": "Colorear áreas por"},
     "map_level": {"en": "Areas", "es": "Áreas"},
+    "map_label": {
+        "en": "Map of Medellín's tech ecosystem: barrios coloured by the chosen figure, Sevilla and the Innovation District outlined, markers for institutions and company offices",
+        "es": "Mapa del ecosistema tecnológico de Medellín: barrios coloreados por la cifra elegida, Sevilla y el Distrito de Innovación delineados, marcadores de instituciones y oficinas de empresas",
+    },
     "level_barrio": {"en": "Barrios", "es": "Barrios"},
     "level_comuna": {"en": "Comunas", "es": "Comunas"},
     "map_level_help": {

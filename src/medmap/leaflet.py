@@ -104,6 +104,13 @@ class UnplacedControl(_Control):
         super().__init__("unplacedControl", text)
 
 
+class FrameLabel(_Control):
+    """The map iframe's accessible name (Streamlit titles it with the component's name)."""
+
+    def __init__(self, label: str):
+        super().__init__("labelFrame", {"label": label})
+
+
 class StationsLayer(folium.map.Layer):
     """Metro stations fetched from a static URL; off until chosen in the layer control."""
 

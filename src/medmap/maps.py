@@ -32,6 +32,7 @@ from medmap.i18n import format_count, t
 from medmap.leaflet import (
     AreaLayer,
     Attribution,
+    FrameLabel,
     LegendControl,
     MapScripts,
     MarkerLayer,
@@ -137,6 +138,7 @@ def build_base_map(
     """
     m = folium.Map(location=MEDELLIN_CENTER, zoom_start=12, tiles=None, control_scale=True)
     MapScripts().add_to(m)
+    FrameLabel(t("map_label", lang)).add_to(m)
     folium.TileLayer("OpenStreetMap", name="OpenStreetMap", control=False, opacity=0.6).add_to(m)
     Attribution(GEOMETRY_ATTRIBUTION).add_to(m)
     text = _area_text(lang)
@@ -302,6 +304,7 @@ def entity_marker(row: Mapping, text: EntityText, colors: Mapping[str, str], lan
     marker = {
         "lat": round(row["geometry"].y, 6),
         "lon": round(row["geometry"].x, 6),
+        "name": str(row["name"]),
         "tooltip": entity_tooltip(row, lang),
         "popup": popup,
     }
@@ -345,6 +348,7 @@ def area_count_markers(aggregates: pd.DataFrame, lang: str) -> list[dict]:
                     "fillOpacity": 0.7,
                     "className": AGGREGATE_CLASS,
                 },
+                "name": label,
                 "tooltip": leaflet_html(label),
             }
         )

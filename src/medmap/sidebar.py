@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from pathlib import Path
 
 import streamlit as st
 
@@ -37,6 +38,7 @@ from medmap.state import (
 )
 
 MAX_SHOWN_DROPPED = 8
+PAGE_LANG_JS = (Path(__file__).parent / "js" / "page-lang.js").read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,7 @@ def render_sidebar(layers: Layers, dataset: Dataset) -> None:
         )
         _notices(lang)
         _share_popover(lang)
+        _page_language(lang)
 
 
 def _filter_box(box: FilterBox, lang: str) -> list[str]:
@@ -132,6 +135,14 @@ def _share_popover(lang: str) -> None:
         st.caption(t("copy_link_help", lang))
         query = query_for(current_filters(), current_lang())
         st.code(share_url(st.context.url or "", query), language=None, wrap_lines=True)
+
+
+def _page_language(lang: str) -> None:
+    # ``lang`` is one of LANGS (checked above), never text from the link itself.
+    st.html(
+        f'<span hidden data-medmap-lang="{lang}"></span><script>{PAGE_LANG_JS}</script>',
+        unsafe_allow_javascript=True,
+    )
 
 
 def describe_dropped(dropped: dict[str, list[str]]) -> str:

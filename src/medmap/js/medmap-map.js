@@ -256,6 +256,18 @@
             }),
           })
         : L.circleMarker([m.lat, m.lon], m.style);
+      if (m.name) {
+        // Screen readers name each marker by its entity (plain text, set as an attribute).
+        marker.on("add", function () {
+          var element = marker.getElement();
+          if (element) {
+            element.setAttribute("aria-label", m.name);
+            if (!m.icon) {
+              element.setAttribute("role", "img");
+            }
+          }
+        });
+      }
       if (m.tooltip) {
         marker.bindTooltip(m.tooltip, { sticky: true });
       }
@@ -266,7 +278,16 @@
     });
   }
 
+  // The map iframe's accessible name says what it shows (its title is the component's).
+  function labelFrame(map, text) {
+    if (window.frameElement) {
+      window.frameElement.setAttribute("aria-label", text.label);
+    }
+    map.getContainer().setAttribute("aria-label", text.label);
+  }
+
   window.medmap = {
+    labelFrame: labelFrame,
     areaLayer: areaLayer,
     legendControl: legendControl,
     unplacedControl: unplacedControl,
