@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
 import time
 
 import pandas as pd
 import pytest
 
-from medmap.places import fold_name, resolve_place_names
+from medmap.places import _Names, fold_name, resolve_place_names
 
 
 def rows(*pairs: tuple[str, str | None]) -> pd.DataFrame:
@@ -93,3 +94,33 @@ def test_each_distinct_value_is_resolved_once(layers):
     assert time.perf_counter() - start < 5
     assert set(result.entities["location_code"]) == {"1418", "16", "0407"}
     assert len(result.resolved) == 2 * (n // 4)
+
+
+def test_closest_names_are_difflib_s_and_short_forms_come_first(layers):
+    result = resolve(
+        layers, ("barrio", "Manrique"), ("barrio", "San Javiér"), ("comuna", "Poblado")
+    )
+    assert [p.details for p in result.problems] == [
+        "Manrique Oriental (0308), Manrique Central No.2 (0307), Manrique Central No.1 (0409)",
+        "San Javier No.2 (1308), San Javier No.1 (1309), San José (8008)",
+        "El Poblado (14), Robledo (07)",
+    ]
+
+
+def test_suggestions_match_difflib_on_every_name(layers):
+    names = _Names(layers.barrios)
+    # Each official name with one letter dropped: never a whole-word short form.
+    queries = [name[:-1] for name in names.folded if len(name) > 4]
+    closest = names._closest(queries)
+    for query in queries:
+        if any(f" {query} " in f" {name} " for name in names.folded):
+            continue
+        assert closest[query] == difflib.get_close_matches(query, names.folded, n=3), query
+
+
+def test_a_file_of_street_addresses_is_reported_quickly(layers):
+    frame = rows(*[("barrio", f"Calle {i // 50} # {i % 50}-{i % 7}") for i in range(5_000)])
+    start = time.perf_counter()
+    result = resolve_place_names(frame, layers.barrios, layers.comunas)
+    assert time.perf_counter() - start < 5
+    assert {p.code for p in result.problems} == {"unknown_name_no_close"}

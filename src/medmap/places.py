@@ -5,20 +5,24 @@ official layer of that level writes it, instead of giving its code: "El Poblado"
 "el  poblado" and "EL POBLADO" are comuna 14 at ``comuna`` precision and barrio
 1418 at ``barrio`` precision. Accents, case, punctuation and spacing are ignored
 ("Moscu No 2" is "Moscú No.2"). A name the layer gives to several places ("La
-Florida": barrio 1417 and vereda 8001) is ambiguous; an unknown name is reported
-with the closest official names. A known code stays as it is, and a
-value that looks like a code but is not one is left to the unknown-code check of
+Florida": barrio 1417 and vereda 8001) is ambiguous (problem ``ambiguous_name``);
+an unknown name is reported with the closest official names (``unknown_name``, or
+``unknown_name_no_close``). A known code stays as it is, and a value that looks
+like a code but is not one ("9999") is left to the unknown-code check of
 :func:`medmap.data.entity_problems`, so its message does not change.
 """
 
 from __future__ import annotations
 
 import difflib
+import heapq
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Final, NamedTuple, Protocol
 
+import numpy as np
 import pandas as pd
 
 from medmap.problems import Problem, line_of
@@ -26,6 +30,9 @@ from medmap.search import fold
 
 NAMED_LEVELS: Final = ("barrio", "comuna")
 MAX_SUGGESTIONS: Final = 3
+_CUTOFF: Final = 0.6  # difflib's default similarity for a close name
+_NEAR_CUTOFF: Final = _CUTOFF - 1e-9  # the same bound in numpy's floating point
+_BLOCK: Final = 500  # queries compared at once (500 × 332 names × ~30 letters)
 RESOLVED_COLUMNS: Final = ("line", "written", "name", "code")
 # A code, not a name: one word with a digit ("0407", "Inst_11", "AE3", "14"; also "9999").
 _CODE_LIKE = re.compile(r"[A-Za-z_]*\d[A-Za-z0-9_]*")
@@ -68,12 +75,104 @@ def fold_name(text: str) -> str:
     return " ".join(_NOT_LETTERS.sub(" ", fold(text)).split())
 
 
-def _places(layer: pd.DataFrame) -> dict[str, list[tuple[str, str]]]:
-    """Folded official name -> its (name, code) places, by code."""
-    places: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for name, code in sorted(zip(layer["name"], layer["code"], strict=True), key=lambda p: p[1]):
-        places[fold_name(str(name))].append((str(name), str(code)))
-    return dict(places)
+class _Names:
+    """The official names of one level, folded once: exact look-up and closest names."""
+
+    def __init__(self, layer: pd.DataFrame):
+        places: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        by_code = sorted(zip(layer["name"], layer["code"], strict=True), key=lambda p: str(p[1]))
+        for name, code in by_code:
+            places[fold_name(str(name))].append((str(name), str(code)))
+        # Folded name -> its (name, code) places, by code; most names have one place.
+        self.places = dict(places)
+        self.folded = list(self.places)
+        self._alphabet = {c: i for i, c in enumerate(sorted(set("".join(self.folded))))}
+        self._counts = self._letter_counts(self.folded)
+        self._lengths = np.array([len(name) for name in self.folded])
+
+    def _letter_counts(self, texts: list[str]) -> np.ndarray:
+        """One row per text, one column per letter of the official names: how many times."""
+        counts = np.zeros((len(texts), len(self._alphabet)), dtype=np.int16)
+        for row, text in enumerate(texts):
+            for letter, times in Counter(text).items():
+                if letter in self._alphabet:
+                    counts[row, self._alphabet[letter]] = times
+        return counts
+
+    def outcomes(self, values: Iterable[str]) -> dict[str, _Outcome]:
+        """What each distinct written value is."""
+        outcomes: dict[str, _Outcome] = {}
+        unknown: dict[str, str] = {}  # written value -> folded, for the closest names
+        for value in values:
+            folded = fold_name(value)
+            found = self.places.get(folded, [])
+            if len(found) == 1:
+                outcomes[value] = _Outcome("code", *found[0])
+            elif found:
+                outcomes[value] = _Outcome("ambiguous_name", details=_listed(found))
+            elif _CODE_LIKE.fullmatch(value.strip()):
+                outcomes[value] = _Outcome("")
+            else:
+                unknown[value] = folded
+        closest = self._closest(list(dict.fromkeys(unknown.values())))
+        for value, folded in unknown.items():
+            places = [place for name in closest[folded] for place in self.places[name]]
+            outcomes[value] = (
+                _Outcome("unknown_name", details=_listed(places))
+                if places
+                else _Outcome("unknown_name_no_close")
+            )
+        return outcomes
+
+    def _closest(self, queries: list[str]) -> dict[str, list[str]]:
+        """Up to three folded names per folded query, closest first.
+
+        First the names holding the query as whole words (a short form: "Manrique" for
+        "Manrique Central No.1"), then ``difflib.get_close_matches``. Its cheap upper bound
+        (``quick_ratio``: the letters two names share) is computed for a block of queries
+        at once, and only the names that pass it are compared letter by letter: the same
+        result, without 5,000 × 332 comparisons for a file of 5,000 street addresses.
+        """
+        closest: dict[str, list[str]] = {}
+        for start in range(0, len(queries), _BLOCK):
+            block = queries[start : start + _BLOCK]
+            lengths = np.array([len(query) for query in block])
+            counts = self._letter_counts(block)
+            shared = np.minimum(counts[:, None, :], self._counts[None, :, :]).sum(axis=2)
+            bound = 2.0 * shared / (lengths[:, None] + self._lengths[None, :])
+            for row, query in enumerate(block):
+                holding = [
+                    self.folded[j]
+                    for j in np.flatnonzero(shared[row] == lengths[row])
+                    if f" {query} " in f" {self.folded[j]} "
+                ]
+                similar = self._most_similar(query, bound[row])
+                ranked = sorted(holding, key=lambda name, q=query: -_ratio(q, name)) + similar
+                closest[query] = list(dict.fromkeys(ranked))[:MAX_SUGGESTIONS]
+        return closest
+
+    def _most_similar(self, query: str, bound: np.ndarray) -> list[str]:
+        """``difflib.get_close_matches(query, names)``, comparing as few names as it can.
+
+        Names are compared in decreasing order of their upper bound, and no longer once
+        the bound is below the third best similarity found: it cannot change the result.
+        """
+        matcher = difflib.SequenceMatcher(b=query)
+        found: list[tuple[float, str]] = []
+        enough = _NEAR_CUTOFF  # the similarity a name must be able to reach to count
+        for j in np.argsort(-bound, kind="stable"):
+            if bound[j] < enough:
+                break
+            matcher.set_seq1(self.folded[j])
+            if (ratio := matcher.ratio()) >= _CUTOFF:
+                found.append((ratio, self.folded[j]))
+                if len(found) >= MAX_SUGGESTIONS:
+                    enough = heapq.nlargest(MAX_SUGGESTIONS, found)[-1][0] - 1e-9
+        return [name for _, name in heapq.nlargest(MAX_SUGGESTIONS, found)]
+
+
+def _ratio(query: str, name: str) -> float:
+    return difflib.SequenceMatcher(a=name, b=query).ratio()
 
 
 def _listed(places: list[tuple[str, str]]) -> str:
@@ -87,29 +186,6 @@ class _Outcome(NamedTuple):
     name: str = ""  # the official name, for "code"
     code: str = ""  # its code, for "code"
     details: str = ""  # the listed candidates, for a problem
-
-
-def _resolve_one(value: str, places: dict[str, list[tuple[str, str]]]) -> _Outcome:
-    folded = fold_name(value)
-    found = places.get(folded, [])
-    if len(found) == 1:
-        return _Outcome("code", *found[0])
-    if found:
-        return _Outcome("ambiguous_name", details=_listed(found))
-    if _CODE_LIKE.fullmatch(value.strip()):
-        return _Outcome("")
-    close = (
-        difflib.get_close_matches(folded, list(places), n=MAX_SUGGESTIONS)
-        or [
-            # A short form of a long name: "Santa Elena" for "Corregimiento de Santa Elena".
-            name
-            for name in places
-            if f" {folded} " in f" {name} "
-        ][:MAX_SUGGESTIONS]
-    )
-    if not close:
-        return _Outcome("unknown_name_no_close")
-    return _Outcome("unknown_name", details=_listed([p for name in close for p in places[name]]))
 
 
 def resolve_place_names(
@@ -136,8 +212,7 @@ def resolve_place_names(
         values = values[~values.isin(set(layer["code"]))].astype(str)
         if values.empty:
             continue
-        places = _places(layer)
-        outcomes = {value: _resolve_one(value, places) for value in values.unique()}
+        outcomes = _Names(layer).outcomes(values.unique())
         kinds = values.map({value: outcome.kind for value, outcome in outcomes.items()})
         named = values[kinds == "code"]
         if not named.empty:
