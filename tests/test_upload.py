@@ -91,3 +91,14 @@ def test_an_address_is_kept_and_never_turned_into_a_point(upload):
     # Ruta N: its point comes from its barrio name (Sevilla), its address is kept beside it.
     assert rows.loc["ruta-n", "address"] == "Calle 67 # 52-20"
     assert rows.loc["ruta-n", "barrio_code"] == "0407"
+
+
+def test_the_upload_summary_shows_each_name_with_its_code(upload):
+    from medmap.upload_panel import resolved_table
+
+    result = upload((CORPUS / "40-comuna-names.csv").read_bytes())
+    table = resolved_table(result.resolved, "es")
+    assert table.to_dict("records") == [
+        {"Fila": 2, "Como se escribió": "Aranjuez", "Leído como": "Aranjuez → 04"},
+        {"Fila": 3, "Como se escribió": "el poblado", "Leído como": "El Poblado → 14"},
+    ]

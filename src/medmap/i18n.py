@@ -634,6 +634,13 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "en": "unknown place name '{value}'; no official name is close: write the code",
         "es": "nombre de lugar desconocido '{value}'; ningún nombre oficial se parece: escriba el código",
     },
+    # the upload summary of those names (medmap.upload_panel)
+    "upload_resolved": {
+        "en": "Place names read as codes ({n}):",
+        "es": "Nombres de lugar leídos como códigos ({n}):",
+    },
+    "col_written": {"en": "As written", "es": "Como se escribió"},
+    "col_read_as": {"en": "Read as", "es": "Leído como"},
     "problem_coordinates_required": {
         "en": "required when precision is coordinates",
         "es": "obligatorio cuando la precisión es coordinates",
