@@ -243,3 +243,59 @@ def test_readme_coverage_table_matches_the_data():
     table = coverage_table_in_readme()
     assert table == expected
     assert list(table)[-1] == "total"
+
+
+def test_a_barrio_name_validates_and_loads_as_its_code(data_copy, codes, layers):
+    entities = data_copy / "entities.csv"
+    row = line_of(entities, "entity_id", "ruta-n")
+    edit_cell(entities, row, "location_code", "sevilla")
+    assert validate_data_dir(data_copy, *codes, layers) == []
+    loaded = load_dataset(data_copy, *codes, layers).entities.set_index("entity_id")
+    assert loaded.loc["ruta-n", "location_code"] == "0407"
+    assert run_cli(data_copy).returncode == 0
+
+
+def test_an_unknown_name_is_one_located_problem_in_the_cli(data_copy):
+    entities = data_copy / "entities.csv"
+    row = line_of(entities, "entity_id", "ruta-n")
+    edit_cell(entities, row, "location_code", "Sevila")
+    result = run_cli(data_copy)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        f"entities.csv:{row}:location_code: unknown place name 'Sevila'; closest: Sevilla (0407)"
+    ]
+
+
+def test_an_ambiguous_name_is_not_reported_twice(data_copy, codes, layers):
+    entities = data_copy / "entities.csv"
+    row = line_of(entities, "entity_id", "ruta-n")
+    edit_cell(entities, row, "location_code", "La Florida")
+    assert [str(p) for p in validate_data_dir(data_copy, *codes, layers)] == [
+        f"entities.csv:{row}:location_code: the name 'La Florida' is shared by several places: "
+        "La Florida (1417), La Florida (8001); write the code"
+    ]
+    with pytest.raises(DataError):
+        load_dataset(data_copy, *codes, layers)
+
+
+def test_shipped_data_uses_codes_only(codes, layers):
+    shipped = load_dataset(ROOT / "data", *codes).entities
+    named = load_dataset(ROOT / "data", *codes, layers).entities
+    pd.testing.assert_frame_equal(shipped, named)
+
+
+def test_medmap_data_dir_with_names_is_mapped_by_code(data_copy, monkeypatch):
+    import streamlit as st
+
+    from medmap import runtime
+
+    entities = data_copy / "entities.csv"
+    edit_cell(entities, line_of(entities, "entity_id", "ruta-n"), "location_code", "SEVILLA")
+    monkeypatch.setenv("MEDMAP_DATA_DIR", str(data_copy))
+    st.cache_resource.clear()
+    try:
+        located = runtime.load().located.set_index("entity_id")
+    finally:
+        st.cache_resource.clear()
+    assert located.loc["ruta-n", "location_code"] == "0407"
+    assert located.loc["ruta-n", "barrio_code"] == "0407"

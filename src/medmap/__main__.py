@@ -8,17 +8,17 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from medmap.data import validate_data_dir
-from medmap.geo import GeoError, load_barrios, load_comunas
+from medmap.geo import GeoError, Layers, load_barrios, load_comunas
 from medmap.paths import data_dir, geo_dir
 
 
-def _known_codes(geo: Path) -> tuple[list[str], list[str]]:
-    """Barrio and comuna codes, so location codes can be checked; empty when geo is unusable."""
+def _known_places(geo: Path) -> Layers | None:
+    """Barrios and comunas, so location codes and names can be checked; None when geo is unusable."""
     try:
-        return list(load_barrios(geo)["code"]), list(load_comunas(geo)["code"])
+        return Layers(load_barrios(geo), load_comunas(geo), None)
     except GeoError as err:
         print(f"warning: location codes not checked: {err}", file=sys.stderr)
-        return [], []
+        return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -31,7 +31,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     directory = args.data_dir or data_dir()
-    problems = validate_data_dir(directory, *_known_codes(geo_dir()))
+    places = _known_places(geo_dir())
+    problems = (
+        validate_data_dir(directory)
+        if places is None
+        else validate_data_dir(directory, places.barrios["code"], places.comunas["code"], places)
+    )
     for problem in problems:
         print(problem)
     if problems:

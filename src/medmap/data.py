@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,10 +17,9 @@ import numpy as np
 import pandas as pd
 import pandera.errors
 
-from medmap.problems import KNOWN_CODES, Problem
+from medmap.places import NamedLayers, resolve_place_names
+from medmap.problems import HEADER_LINE, KNOWN_CODES, Problem, line_of
 from medmap.schemas import BOOL_COLUMNS, CODED_PRECISIONS, SCHEMAS
-
-HEADER_LINE = 1
 
 
 class DataError(Exception):
@@ -42,10 +41,6 @@ class Dataset:
     staff: pd.DataFrame
     funding: pd.DataFrame
     series: pd.DataFrame
-
-
-def _line_of(row_index: object) -> int:
-    return int(row_index) + HEADER_LINE + 1  # type: ignore[call-overload]
 
 
 def parse_csv_text(name: str, raw: bytes) -> tuple[pd.DataFrame | None, list[Problem]]:
@@ -121,7 +116,7 @@ def validate_frame(name: str, df: pd.DataFrame) -> tuple[pd.DataFrame | None, li
             if check in ("column_in_dataframe", "column_in_schema"):
                 problems.append(Problem(name, HEADER_LINE, value, code))
                 continue
-            row = 0 if index is None or pd.isna(index) else _line_of(index)
+            row = 0 if index is None or pd.isna(index) else line_of(index)
             column = "" if pd.isna(case["column"]) else str(case["column"])
             problems.append(Problem(name, row, column, code, value, details))
         return None, problems
@@ -143,7 +138,7 @@ def _unknown_refs(
     # Vectorised: only the rows holding an unknown reference are looked at one by one.
     refs = cells.str.split(";").explode() if split else cells
     bad = refs[[ref not in known for ref in refs.to_numpy(dtype=object)]]
-    return [Problem(name, _line_of(index), column, code, ref) for index, ref in bad.items()]
+    return [Problem(name, line_of(index), column, code, ref) for index, ref in bad.items()]
 
 
 def location_problems(entities: pd.DataFrame, file: str = "entities.csv") -> list[Problem]:
@@ -174,7 +169,7 @@ def location_problems(entities: pd.DataFrame, file: str = "entities.csv") -> lis
         for position in np.flatnonzero(mask.to_numpy()):
             index = entities.index[position]
             value = str(precision.iloc[position]) if with_value else ""
-            problem = Problem(file, _line_of(index), column, code, value)
+            problem = Problem(file, line_of(index), column, code, value)
             found.append((position, order, problem))
     return [problem for _, _, problem in sorted(found, key=lambda item: item[:2])]
 
@@ -187,11 +182,14 @@ def entity_problems(
     comuna_codes: Iterable[str] = (),
     file: str = "entities.csv",
     districts: Iterable[str] | None = None,
+    unresolved: Iterable[Hashable] = (),
 ) -> list[Problem]:
     """Checks of entity rows against the other files and the geometry.
 
     ``sources=None`` skips the source-id check (an uploaded file may cite its own sources);
-    ``districts=None`` skips the district-code check.
+    ``districts=None`` skips the district-code check. ``unresolved`` rows (index labels)
+    hold a place name already reported by :func:`medmap.places.resolve_place_names`:
+    their ``location_code`` is not reported again as an unknown code.
     """
     problems = _unknown_refs(file, entities, "sector", sectors, "unknown_sector")
     if sources is not None:
@@ -201,7 +199,9 @@ def entity_problems(
     for precision, codes in (("barrio", barrio_codes), ("comuna", comuna_codes)):
         codes = set(codes)
         if codes:
-            subset = entities[entities["location_precision"] == precision]
+            subset = entities[
+                (entities["location_precision"] == precision) & ~entities.index.isin(unresolved)
+            ]
             problems += _unknown_refs(file, subset, "location_code", codes, f"unknown_{precision}")
     if districts is not None:
         subset = entities[entities["location_precision"] == "district"]
@@ -213,8 +213,9 @@ def cross_check(
     tables: Mapping[str, pd.DataFrame],
     barrio_codes: Iterable[str] = (),
     comuna_codes: Iterable[str] = (),
+    unresolved: Iterable[Hashable] = (),
 ) -> list[Problem]:
-    """Checks between files: every referenced id must exist."""
+    """Checks between files: every referenced id must exist (``unresolved``: see entity_problems)."""
     sources = tables["sources.csv"]["source_id"]
     entities = tables["entities.csv"]
     districts = tables["districts.csv"]
@@ -226,6 +227,7 @@ def cross_check(
         barrio_codes,
         comuna_codes,
         districts=districts["district"],
+        unresolved=unresolved,
     )
     problems += _unknown_refs("districts.csv", districts, "source", sources, "unknown_source")
     if barrio_codes:
@@ -240,7 +242,7 @@ def cross_check(
         problems += _unknown_refs(name, tables[name], "source_id", sources, "unknown_source")
     series = tables["series.csv"]
     for index in series.index[series["period_start"] > series["period_end"]]:
-        problems.append(Problem("series.csv", _line_of(index), "period_start", "period_order"))
+        problems.append(Problem("series.csv", line_of(index), "period_start", "period_order"))
     return problems
 
 
@@ -266,23 +268,55 @@ def read_tables(data_dir: Path) -> tuple[dict[str, pd.DataFrame], list[Problem]]
     return tables, problems
 
 
-def validate_data_dir(
-    data_dir: Path, barrio_codes: Iterable[str] = (), comuna_codes: Iterable[str] = ()
+def _checked(
+    tables: dict[str, pd.DataFrame],
+    barrio_codes: Iterable[str],
+    comuna_codes: Iterable[str],
+    names: NamedLayers | None,
 ) -> list[Problem]:
-    """All problems of a data directory, or an empty list when it is valid."""
+    """Resolve place names in entities.csv (with ``names``), then check across files.
+
+    ``tables["entities.csv"]`` is replaced by the resolved frame: from here on rows carry codes.
+    """
+    problems: list[Problem] = []
+    unresolved: Iterable[Hashable] = ()
+    if names is not None:
+        resolution = resolve_place_names(tables["entities.csv"], names.barrios, names.comunas)
+        tables["entities.csv"] = resolution.entities
+        problems, unresolved = resolution.problems, resolution.unresolved
+    return problems + cross_check(tables, barrio_codes, comuna_codes, unresolved)
+
+
+def validate_data_dir(
+    data_dir: Path,
+    barrio_codes: Iterable[str] = (),
+    comuna_codes: Iterable[str] = (),
+    names: NamedLayers | None = None,
+) -> list[Problem]:
+    """All problems of a data directory, or an empty list when it is valid.
+
+    With ``names`` (the barrio and comuna layers), ``barrio``/``comuna`` rows may give
+    a place name in ``location_code`` instead of its code.
+    """
     tables, problems = read_tables(data_dir)
     if not problems:
-        problems = cross_check(tables, barrio_codes, comuna_codes)
+        problems = _checked(tables, barrio_codes, comuna_codes, names)
     return sorted(problems)
 
 
 def load_dataset(
-    data_dir: Path, barrio_codes: Iterable[str] = (), comuna_codes: Iterable[str] = ()
+    data_dir: Path,
+    barrio_codes: Iterable[str] = (),
+    comuna_codes: Iterable[str] = (),
+    names: NamedLayers | None = None,
 ) -> Dataset:
-    """Load a valid data directory, or raise :class:`DataError` listing every problem."""
+    """Load a valid data directory, or raise :class:`DataError` listing every problem.
+
+    With ``names``, place names in ``location_code`` are resolved: the entities carry codes.
+    """
     tables, problems = read_tables(data_dir)
     if not problems:
-        problems = cross_check(tables, barrio_codes, comuna_codes)
+        problems = _checked(tables, barrio_codes, comuna_codes, names)
     if problems:
         raise DataError(problems)
     return Dataset(**{name.removesuffix(".csv"): df for name, df in tables.items()})

@@ -655,6 +655,26 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "en": "unknown comuna code '{value}'",
         "es": "código de comuna desconocido '{value}'",
     },
+    # place names in location_code (medmap.places): {details} lists "Name (code)" places
+    "problem_ambiguous_name": {
+        "en": "the name '{value}' is shared by several places: {details}; write the code",
+        "es": "el nombre '{value}' lo tienen varios lugares: {details}; escriba el código",
+    },
+    "problem_unknown_name": {
+        "en": "unknown place name '{value}'; closest: {details}",
+        "es": "nombre de lugar desconocido '{value}'; los más parecidos: {details}",
+    },
+    "problem_unknown_name_no_close": {
+        "en": "unknown place name '{value}'; no official name is close: write the code",
+        "es": "nombre de lugar desconocido '{value}'; ningún nombre oficial se parece: escriba el código",
+    },
+    # the upload summary of those names (medmap.upload_panel)
+    "upload_resolved": {
+        "en": "Place names read as codes ({n}):",
+        "es": "Nombres de lugar leídos como códigos ({n}):",
+    },
+    "col_written": {"en": "As written", "es": "Como se escribió"},
+    "col_read_as": {"en": "Read as", "es": "Leído como"},
     "problem_coordinates_required": {
         "en": "required when precision is coordinates",
         "es": "obligatorio cuando la precisión es coordinates",

@@ -12,6 +12,9 @@ from typing import Final
 
 from medmap.i18n import CATALOG, DEFAULT_LANG, t
 
+# Problems give line numbers in the file: the header is line 1, the first row line 2.
+HEADER_LINE: Final = 1
+
 # Every problem code that has a wording.
 KNOWN_CODES: Final = frozenset(
     k.removeprefix("problem_") for k in CATALOG if k.startswith("problem_")
@@ -40,3 +43,8 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.file}:{self.row}:{self.column}: {self.message()}"
+
+
+def line_of(row_index: object) -> int:
+    """The file line of a row read with a default index (0 is the first row after the header)."""
+    return int(row_index) + HEADER_LINE + 1  # type: ignore[call-overload]

@@ -47,7 +47,7 @@ def get_layers(geo: str) -> Layers:
 def get_data(data: str, geo: str) -> tuple[Dataset, gpd.GeoDataFrame]:
     """The validated dataset and its located entities, once per process."""
     layers = get_layers(geo)
-    dataset = load_dataset(Path(data), layers.barrios["code"], layers.comunas["code"])
+    dataset = load_dataset(Path(data), layers.barrios["code"], layers.comunas["code"], layers)
     located = locate_entities(dataset.entities, layers.barrios, layers.comunas, dataset.districts)
     return dataset, located
 

@@ -21,7 +21,8 @@ import pandas as pd
 from medmap.data import HEADER_LINE, entity_problems, validate_frame
 from medmap.geo import locate_entities
 from medmap.i18n import CATALOG, DEFAULT_LANG, t
-from medmap.problems import Problem
+from medmap.places import empty_resolved, resolve_place_names
+from medmap.problems import Problem, line_of
 from medmap.schemas import ENTITIES
 
 UPLOAD_NAME: Final = "upload.csv"
@@ -34,10 +35,15 @@ _DECIMAL_COMMA = re.compile(r"^\s*-?\d+,\d+\s*$")
 
 @dataclass
 class UploadResult:
-    """Valid, located rows (possibly none) and every problem or notice."""
+    """Valid, located rows (possibly none) and every problem or notice.
+
+    ``resolved`` lists the valid rows whose ``location_code`` gave a barrio or comuna
+    name: ``line``, the name as ``written``, the official ``name`` and its ``code``.
+    """
 
     entities: gpd.GeoDataFrame | None = None
     problems: list[Problem] = field(default_factory=list)
+    resolved: pd.DataFrame = field(default_factory=empty_resolved)
 
     @property
     def errors(self) -> list[Problem]:
@@ -161,7 +167,7 @@ def _valid_rows(
     comunas: gpd.GeoDataFrame,
     districts: pd.DataFrame | None,
 ) -> UploadResult:
-    """Keep the rows without errors: schema, references, location, inside Medellín."""
+    """Keep the rows without errors: schema, place names, references, location, inside Medellín."""
     bad_lines = {p.row for p in problems if not p.notice and p.row > HEADER_LINE}
     typed, schema_problems = validate_frame("entities.csv", df)
     schema_problems = [_renamed(p) for p in schema_problems]
@@ -174,9 +180,19 @@ def _valid_rows(
         problems += [_renamed(p) for p in more]
         if typed is None:
             return UploadResult(problems=problems)
+    names = resolve_place_names(typed, barrios, comunas, UPLOAD_NAME)
+    typed = names.entities
+    problems += names.problems
+    bad_lines |= {p.row for p in names.problems}
     district_codes = () if districts is None else districts["district"]
     checks = entity_problems(
-        typed, sectors, None, barrios["code"], comunas["code"], districts=district_codes
+        typed,
+        sectors,
+        None,
+        barrios["code"],
+        comunas["code"],
+        districts=district_codes,
+        unresolved=names.unresolved,
     )
     checks = [_renamed(p) for p in checks]
     problems += checks
@@ -189,7 +205,11 @@ def _valid_rows(
         problems.append(
             Problem(UPLOAD_NAME, index + HEADER_LINE + 1, "lat", "outside_medellin", value)
         )
-    return UploadResult(entities=located[~outside], problems=sorted(problems))
+    kept = located[~outside]
+    resolved = names.resolved[names.resolved["line"].isin([line_of(i) for i in kept.index])]
+    return UploadResult(
+        entities=kept, problems=sorted(problems), resolved=resolved.reset_index(drop=True)
+    )
 
 
 def _renamed(problem: Problem) -> Problem:

@@ -6,6 +6,7 @@ nothing is written to disk and no other session sees them.
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from medmap.i18n import format_count, t
@@ -37,9 +38,23 @@ def upload_section(view: View) -> None:
             st.success(
                 t("upload_valid_rows", lang, n=format_count(valid, lang)), icon=":material/check:"
             )
+            if not result.resolved.empty:
+                st.caption(t("upload_resolved", lang, n=format_count(len(result.resolved), lang)))
+                st.dataframe(resolved_table(result.resolved, lang), hide_index=True)
             st.toggle(t("upload_use", lang), key=USE_UPLOAD_KEY, persist_state="session")
         else:
             st.session_state.pop(UPLOAD_KEY, None)
             st.error(t("upload_no_valid_rows", lang), icon=":material/error:")
         if result.problems:
             st.dataframe(problems_table(result.problems, lang), hide_index=True, width="stretch")
+
+
+def resolved_table(resolved: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The place names of an upload read as codes: row, as written, "El Poblado → 14"."""
+    return pd.DataFrame(
+        {
+            t("col_row", lang): resolved["line"].astype(int).to_numpy(),
+            t("col_written", lang): resolved["written"].to_numpy(),
+            t("col_read_as", lang): (resolved["name"] + " → " + resolved["code"]).to_numpy(),
+        }
+    )

@@ -2,8 +2,9 @@
 
 Run from the repo root: ``python tests/bad_inputs/build_corpus.py``. The rows
 are real rows of data/entities.csv (Ruta N, La Haus, Universidad Nacional);
-each case breaks one thing. Expected messages are written here by hand, not
-computed by medmap, so the tests can catch a wrong message.
+each case breaks one thing, or (36–42) names a barrio or comuna instead of its
+code. Expected messages, and the names each file resolves to codes, are written
+here by hand, not computed by medmap, so the tests can catch a wrong message.
 """
 
 from __future__ import annotations
@@ -244,7 +245,73 @@ CASES: list[tuple[str, bytes | str, int, list[str]]] = [
         [f"{U}:4:: has 20 fields, the header has 19"],
     ),
     ("35-no-kind-value.csv", with_cell(3, "kind", ""), 2, [f"{U}:3:kind: required value is empty"]),
+    # Barrio and comuna names instead of codes (geo/barrios.geojson, geo/comunas.geojson).
+    ("36-barrio-name.csv", with_cell(2, "location_code", "Sevilla"), 3, []),
+    (
+        "37-barrio-name-accents-case-spacing.csv",
+        with_cell(2, "location_code", "  JESUS   nazareno "),
+        3,
+        [],
+    ),
+    (
+        "38-barrio-name-ambiguous.csv",
+        with_cell(2, "location_code", "La Florida"),
+        2,
+        [
+            f"{U}:2:location_code: the name 'La Florida' is shared by several places: La Florida (1417), La Florida (8001); write the code"
+        ],
+    ),
+    (
+        "39-barrio-name-unknown.csv",
+        with_cell(2, "location_code", "Poblado"),
+        2,
+        [
+            f"{U}:2:location_code: unknown place name 'Poblado'; closest: El Poblado (1418), Altos del Poblado (1408), Robledo (0717)"
+        ],
+    ),
+    (
+        "40-comuna-names.csv",
+        to_csv(
+            base().assign(
+                location_precision=["comuna", "comuna", "coordinates"],
+                location_code=["Aranjuez", "el poblado", ""],
+            )
+        ),
+        3,
+        [],
+    ),
+    (
+        "41-comuna-name-unknown.csv",
+        to_csv(
+            base().assign(
+                location_precision=["comuna", "city", "coordinates"],
+                location_code=["Laureles", "", ""],
+            )
+        ),
+        2,
+        [f"{U}:2:location_code: unknown place name 'Laureles'; closest: Laureles Estadio (11)"],
+    ),
+    (
+        "42-name-not-close.csv",
+        with_cell(2, "location_code", "Prado Centro"),
+        2,
+        [
+            f"{U}:2:location_code: unknown place name 'Prado Centro'; no official name is close: write the code"
+        ],
+    ),
 ]
+
+# Name-based files: each row whose name became a code (line, as written, official name, code).
+RESOLVED = {
+    "36-barrio-name.csv": [{"line": 2, "written": "Sevilla", "name": "Sevilla", "code": "0407"}],
+    "37-barrio-name-accents-case-spacing.csv": [
+        {"line": 2, "written": "  JESUS   nazareno ", "name": "Jesús Nazareno", "code": "1003"}
+    ],
+    "40-comuna-names.csv": [
+        {"line": 2, "written": "Aranjuez", "name": "Aranjuez", "code": "04"},
+        {"line": 3, "written": "el poblado", "name": "El Poblado", "code": "14"},
+    ],
+}
 
 # A few cases must also read right in Spanish.
 SPANISH = {
@@ -253,6 +320,18 @@ SPANISH = {
     "16-latitude-bogota.csv": [f"{U}:4:lat: latitud fuera del recuadro de Medellín: '4.711'"],
     "06-semicolons.csv": [
         f"{U}:1:: las columnas están separadas por ';' (no por ','): el archivo se leyó así"
+    ],
+    "38-barrio-name-ambiguous.csv": [
+        f"{U}:2:location_code: el nombre 'La Florida' lo tienen varios lugares: La Florida (1417), La Florida (8001); escriba el código"
+    ],
+    "39-barrio-name-unknown.csv": [
+        f"{U}:2:location_code: nombre de lugar desconocido 'Poblado'; los más parecidos: El Poblado (1418), Altos del Poblado (1408), Robledo (0717)"
+    ],
+    "41-comuna-name-unknown.csv": [
+        f"{U}:2:location_code: nombre de lugar desconocido 'Laureles'; los más parecidos: Laureles Estadio (11)"
+    ],
+    "42-name-not-close.csv": [
+        f"{U}:2:location_code: nombre de lugar desconocido 'Prado Centro'; ningún nombre oficial se parece: escriba el código"
     ],
 }
 
@@ -266,6 +345,7 @@ def main() -> None:
             "valid_rows": valid_rows,
             "problems": problems,
             "problems_es": SPANISH.get(name),
+            "resolved": RESOLVED.get(name, []),
         }
     (HERE / "expected.json").write_text(json.dumps(expected, ensure_ascii=False, indent=1) + "\n")
 
