@@ -244,6 +244,13 @@ CASES: list[tuple[str, bytes | str, int, list[str]]] = [
         [f"{U}:4:: has 21 fields, the header has 20"],
     ),
     ("35-no-kind-value.csv", with_cell(3, "kind", ""), 2, [f"{U}:3:kind: required value is empty"]),
+    (
+        # origin_class is optional for uploads: a notice, and every row is kept.
+        "36-no-origin-class.csv",
+        to_csv(base().drop(columns=["origin_class"])),
+        3,
+        [f"{U}:1:origin_class: missing column"],
+    ),
 ]
 
 # A few cases must also read right in Spanish.
