@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 
 from medmap.data import DataError, load_dataset, validate_data_dir
 from medmap.geo import locate_entities
-from medmap.schemas import LOCATION_PRECISIONS
+from medmap.schemas import LOCATION_PRECISIONS, ORIGIN_CLASSES
 from tests.conftest import ROOT
 
 
@@ -299,3 +300,95 @@ def test_medmap_data_dir_with_names_is_mapped_by_code(data_copy, monkeypatch):
         st.cache_resource.clear()
     assert located.loc["ruta-n", "location_code"] == "0407"
     assert located.loc["ruta-n", "barrio_code"] == "0407"
+
+
+def test_unknown_origin_class_is_located(data_copy, problems_of):
+    entities = data_copy / "entities.csv"
+    row = line_of(entities, "entity_id", "ruta-n")
+    edit_cell(entities, row, "origin_class", "local")
+    expected = (
+        f"entities.csv:{row}:origin_class: must be one of: homegrown, colombian, international: "
+        "'local'"
+    )
+    assert expected in problems_of(data_copy)
+
+
+def shipped_companies() -> pd.DataFrame:
+    entities = pd.read_csv(ROOT / "data" / "entities.csv", dtype=str, keep_default_na=False)
+    return entities[entities["kind"] == "company"]
+
+
+def origin_section_of_readme() -> str:
+    """The text under "## Origin and dates" in data/README.md."""
+    text = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
+    return text.split("\n## Origin and dates\n", 1)[1].split("\n## ", 1)[0]
+
+
+def test_readme_origin_table_matches_the_data():
+    companies = shipped_companies()
+    counts = companies["origin_class"].value_counts()
+    expected = {origin: int(counts.get(origin, 0)) for origin in ORIGIN_CLASSES}
+    expected["not reported"] = int((companies["origin_class"] == "").sum())
+    expected["total"] = len(companies)
+    lines = [
+        line.strip()
+        for line in origin_section_of_readme().splitlines()
+        if line.strip().startswith("|")
+    ]
+    header = [cell.strip() for cell in lines[0].strip("|").split("|")]
+    assert header == ["origin class", "companies"], header
+    cells = [[c.strip() for c in line.strip("|").split("|")] for line in lines[2:]]
+    table = {origin.strip("*`"): int(count.strip("*")) for origin, count in cells}
+    assert table == expected
+    assert list(table)[-1] == "total"
+
+
+def test_readme_year_counts_match_the_data():
+    companies = shipped_companies()
+    founded = companies["founded"] != ""
+    arrived = companies["arrived"] != ""
+    in_medellin = arrived | (founded & (companies["origin_class"] == "homegrown"))
+    text = " ".join(origin_section_of_readme().split())
+    years = re.search(
+        r"Companies with a founded or arrived year: \*\*(\d+) of (\d+)\*\* "
+        r"\((\d+) with `founded`, (\d+) with `arrived`\)",
+        text,
+    )
+    assert years, text
+    assert tuple(int(n) for n in years.groups()) == (
+        (founded | arrived).sum(),
+        len(companies),
+        founded.sum(),
+        arrived.sum(),
+    )
+    medellin = re.search(
+        r"Companies with a year in Medellín \([^)]*\): \*\*(\d+) of (\d+)\*\*", text
+    )
+    assert medellin, text
+    assert tuple(int(n) for n in medellin.groups()) == (in_medellin.sum(), len(companies))
+
+
+@pytest.mark.parametrize(
+    ("entity_id", "origin_class"),
+    [
+        # The mixed and borderline cases data/README.md decides ("Origin class rules").
+        ("perficient-psl", "homegrown"),
+        ("tigo-une", "homegrown"),
+        ("somos-internet", "homegrown"),
+        ("ceiba-software", "homegrown"),
+        ("rappi", "colombian"),
+        ("grupocnet", "colombian"),
+        ("wom-colombia", "international"),
+        ("concentrix", "international"),
+        ("kiwibot", ""),
+        ("la-haus", ""),
+        ("samay", ""),
+        ("quipu", ""),
+        ("sophos-solutions", ""),
+        ("google-cloud", ""),
+        ("bearing-ai", ""),
+    ],
+)
+def test_origin_class_of_the_documented_cases(entity_id, origin_class):
+    entities = shipped_companies().set_index("entity_id")
+    assert entities.loc[entity_id, "origin_class"] == origin_class

@@ -555,6 +555,10 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "en": "missing column",
         "es": "falta la columna",
     },
+    "problem_optional_column_missing": {
+        "en": "optional column missing: left empty (not reported)",
+        "es": "falta una columna opcional: se deja vacía (no reportado)",
+    },
     "problem_unexpected_column": {
         "en": "unexpected column",
         "es": "columna inesperada",

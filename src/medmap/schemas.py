@@ -24,6 +24,8 @@ MEDELLIN_BBOX: Final = (
 
 ENTITY_KINDS: Final = ("company", "institution")
 STATUSES: Final = ("active", "closed", "acquired", "context")
+# Where an entity comes from, as its sources state (data/README.md); empty = not reported.
+ORIGIN_CLASSES: Final = ("homegrown", "colombian", "international")
 LOCATION_PRECISIONS: Final = ("coordinates", "barrio", "comuna", "district", "city", "outside")
 # Precisions whose map point is derived from a polygon, so it is approximate.
 APPROXIMATE_PRECISIONS: Final = ("barrio", "comuna", "district")
@@ -111,6 +113,7 @@ ENTITIES = DataFrameSchema(
         "sector_unverified": _text(_one_of(BOOL_TEXT), required=True),
         "status": _text(_one_of(STATUSES), required=True),
         "origin": _text(),
+        "origin_class": _text(_one_of(ORIGIN_CLASSES)),
         "presence": _text(),
         "address": _text(),
         "location_precision": _text(_one_of(LOCATION_PRECISIONS), required=True),

@@ -29,6 +29,9 @@ UPLOAD_NAME: Final = "upload.csv"
 MAX_UPLOAD_MB: Final = 2
 MAX_UPLOAD_ROWS: Final = 5_000
 COLUMNS: Final = tuple(ENTITIES.columns)
+# Columns an upload may leave out (added to the schema after uploads existed): a missing
+# one is read as all empty ("not reported") and reported as a notice, not an error.
+OPTIONAL_COLUMNS: Final = ("origin_class",)
 NUMERIC_COLUMNS: Final = ("lat", "lon")
 _DECIMAL_COMMA = re.compile(r"^\s*-?\d+,\d+\s*$")
 
@@ -133,7 +136,15 @@ def read_upload(
     duplicated = sorted({h for i, h in enumerate(header) if h in header[:i]})
     problems += [Problem(UPLOAD_NAME, HEADER_LINE, h, "duplicate_column") for h in duplicated]
     problems += [
-        Problem(UPLOAD_NAME, HEADER_LINE, c, "missing_column") for c in COLUMNS if c not in header
+        Problem(
+            UPLOAD_NAME,
+            HEADER_LINE,
+            c,
+            "optional_column_missing" if c in OPTIONAL_COLUMNS else "missing_column",
+            notice=c in OPTIONAL_COLUMNS,
+        )
+        for c in COLUMNS
+        if c not in header
     ]
     problems += [
         Problem(UPLOAD_NAME, HEADER_LINE, h, "extra_column", notice=True)
@@ -154,6 +165,9 @@ def read_upload(
         if len(r) > len(header)
     ]
     df = pd.DataFrame([r[: len(header)] for r in wide], columns=header, dtype="string")
+    for column in OPTIONAL_COLUMNS:
+        if column not in df.columns:
+            df[column] = pd.Series(pd.NA, index=df.index, dtype="string")
     df = df[list(COLUMNS)].replace(r"^\s*$", pd.NA, regex=True)
     problems += _fix_decimal_commas(df)
     return _valid_rows(df, problems, sectors, barrios, comunas, districts)

@@ -242,7 +242,7 @@ CASES: list[tuple[str, bytes | str, int, list[str]]] = [
         "34-too-many-fields.csv",
         to_csv(base()).replace("\nla-haus,", "\nla-haus,", 1).rstrip("\n") + ",surplus\n",
         2,
-        [f"{U}:4:: has 20 fields, the header has 19"],
+        [f"{U}:4:: has 21 fields, the header has 20"],
     ),
     ("35-no-kind-value.csv", with_cell(3, "kind", ""), 2, [f"{U}:3:kind: required value is empty"]),
     # Barrio and comuna names instead of codes (geo/barrios.geojson, geo/comunas.geojson).
@@ -298,6 +298,13 @@ CASES: list[tuple[str, bytes | str, int, list[str]]] = [
         [
             f"{U}:2:location_code: unknown place name 'Prado Centro'; no official name is close: write the code"
         ],
+    ),
+    (
+        # origin_class is optional for uploads: a notice, and every row is kept.
+        "43-no-origin-class.csv",
+        to_csv(base().drop(columns=["origin_class"])),
+        3,
+        [f"{U}:1:origin_class: optional column missing: left empty (not reported)"],
     ),
 ]
 
