@@ -8,6 +8,7 @@ from medmap import runtime, state
 from medmap.i18n import t
 from medmap.legacy_pages import require_frame
 from medmap.sidebar import render_sidebar
+from medmap.timeline import render_year_control
 
 st.set_page_config(
     page_title="medmap · Medellín tech ecosystem",
@@ -18,9 +19,8 @@ st.set_page_config(
 require_frame()  # before any widget: the first run of a fresh server must not be a pages/ run
 runtime.setup_static_assets()
 loaded = runtime.load_or_explain(state.current_lang())
-render_sidebar(loaded.layers, loaded.dataset)
-view = state.publish_view(loaded)  # the one load of this run, read by the page
-lang = view.lang
+render_sidebar(loaded.layers, loaded.dataset, runtime.get_years())
+lang = state.current_lang()
 
 page = st.navigation(
     [
@@ -42,5 +42,8 @@ page = st.navigation(
 )
 st.title(t("app_title", lang))
 st.caption(t("app_subtitle", lang))
+# Before the view is built: the year from a link applies on the first run.
+render_year_control(loaded, runtime.get_years(), state.current_filters(), lang)
+state.publish_view(loaded)  # the one load of this run, read by the page
 page.run()
 runtime.release_free_memory()

@@ -50,6 +50,13 @@ else:
                 t("col_funding", lang), help=t("col_funding_help", lang)
             ),
             "status": t("col_status", lang),
+            "origin": t("col_origin", lang),
+            "founded": st.column_config.NumberColumn(
+                t("col_founded", lang), format="%d", help=t("col_founded_help", lang)
+            ),
+            "arrived": st.column_config.NumberColumn(
+                t("col_arrived", lang), format="%d", help=t("col_arrived_help", lang)
+            ),
             "sources": t("col_sources", lang),
             "source_links": st.column_config.ListColumn(t("col_source_links", lang)),
         },

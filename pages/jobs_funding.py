@@ -3,14 +3,32 @@
 import streamlit as st
 
 from medmap import state, ui
-from medmap.charts import annual_series_chart, company_figures, funding_timeline_chart
+from medmap.charts import (
+    annual_series_chart,
+    company_figures,
+    funding_timeline_chart,
+    origin_timeline_chart,
+)
 from medmap.colors import sector_colors
+from medmap.filters import year_in_medellin
 from medmap.i18n import t
 from medmap.series import SERIES_METRICS, multi_year_rows
 
 view = state.view()
 lang, data = view.lang, view.data
 colors = sector_colors(data.sectors["sector"])
+year = view.filters.year
+
+st.header(t("origin_timeline_title", lang))
+companies = view.shown[view.shown["kind"] == "company"]
+years = year_in_medellin(companies)
+st.caption(t("origin_timeline_note", lang, n=int(years.isna().sum()), total=len(companies)))
+st.plotly_chart(
+    origin_timeline_chart(companies, years, year, lang),
+    key="origin_timeline",
+    config={"displayModeBar": False},
+)
+st.divider()
 
 st.header(t("city_series_title", lang))
 st.caption(t("city_series_note", lang))
@@ -25,6 +43,7 @@ for i, metric in enumerate(metrics):
                 t(f"series_{metric}", lang),
                 t(f"series_{metric}_axis", lang),
                 lang,
+                year,
             ),
             key=f"series_{metric}",
             config={"displayModeBar": False},
@@ -54,7 +73,7 @@ else:
     events = data.funding.merge(view.shown[["entity_id", "name"]], on="entity_id")
     if events["amount_usd"].notna().any():
         st.plotly_chart(
-            funding_timeline_chart(events, lang),
+            funding_timeline_chart(events, lang, year),
             key="funding_timeline",
             config={"displayModeBar": False},
         )

@@ -130,9 +130,10 @@ def test_map_click_selects_the_barrio_through_the_filter_key(expected_companies,
 
 
 def test_clear_filters_button(expected_companies):
-    at = app(sector="ai", kind="company")
-    at.button[0].click().run()
-    assert at.multiselect(key="sector").value == []
+    at = app(sector="ai", kind="company", year="2015", origin="international")
+    at.button(key="clear_filters").click().run()
+    assert at.multiselect(key="sector").value == [] and at.multiselect(key="origin").value == []
+    assert at.select_slider(key="year").value == "all"
     assert metric(at, "Companies shown") == str(expected_companies(Filters()))
 
 
@@ -244,3 +245,40 @@ def test_chart_selection_becomes_the_sector_filter(expected_companies, dataset):
     assert metric(at, "Companies shown") == str(
         expected_companies(Filters(sectors=("ai", "fintech")))
     )
+
+
+def test_a_year_in_the_link_applies_on_the_first_run(expected_companies):
+    at = app(year="2012", lang="es")
+    assert not at.exception
+    assert at.select_slider(key="year").value == "2012"
+    as_of_2012 = expected_companies(Filters(year=2012))
+    assert as_of_2012 < expected_companies(Filters())
+    assert metric(at, "Empresas mostradas") == str(as_of_2012)
+
+
+def test_entities_with_no_year_can_be_left_out(expected_companies, located):
+    at = app(year="2019")
+    shown = metric(at, "Companies shown")
+    at.toggle(key="undated").set_value(False).run()
+    hidden = metric(at, "Companies shown")
+    assert int(hidden) == expected_companies(Filters(year=2019, undated=False)) < int(shown)
+    assert int(shown) == expected_companies(Filters(year=2019))
+
+
+def test_origin_filter_and_its_not_reported_add_up(expected_companies):
+    total = expected_companies(Filters())
+    counts = {}
+    for origin in ("homegrown", "colombian", "international", "not-reported"):
+        at = app(origin=origin)
+        assert not at.exception
+        counts[origin] = int(metric(at, "Companies shown"))
+        assert counts[origin] == expected_companies(Filters(origins=(origin,)))
+    assert sum(counts.values()) == total and counts["international"] > 0
+
+
+def test_a_year_outside_the_timeline_is_dropped_with_a_notice(expected_companies):
+    at = app(year="1700")
+    assert not at.exception
+    assert "year=" in " ".join(w.value for w in at.warning)
+    assert at.select_slider(key="year").value == "all"
+    assert metric(at, "Companies shown") == str(expected_companies(Filters()))

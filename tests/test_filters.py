@@ -1,14 +1,20 @@
 import pandas as pd
 
 from medmap.filters import (
+    ORIGIN_NOT_REPORTED,
+    ORIGIN_OPTIONS,
     Filters,
+    as_of,
     barrio_options,
     compute_kpis,
     dropped_values,
     filter_entities,
     largest_raised,
     latest_staff,
+    origin_codes,
     per_area,
+    timeline_years,
+    year_in_medellin,
 )
 
 ENTITIES = pd.DataFrame(
@@ -94,3 +100,48 @@ def test_dropped_values_lists_unknown_values_once():
         {"sector": ["ai", "x", "x"], "lang": ["en"]}, {"sector": ["ai"], "lang": ["en"]}
     )
     assert dropped == {"sector": ["x"]}
+
+
+def test_the_year_in_medellin_is_arrival_or_a_homegrown_founding():
+    entities = pd.DataFrame(
+        {
+            "founded": pd.array([2010, 2005, 1990, None], dtype="Int64"),
+            "arrived": pd.array([None, 2015, None, None], dtype="Int64"),
+            "origin_class": ["international", "international", "homegrown", None],
+        }
+    )
+    years = year_in_medellin(entities)
+    # Founded in New York in 2010 is not a year in Medellín; a homegrown founding is.
+    assert years[1] == 2015 and years[2] == 1990
+    assert pd.isna(years[0]) and pd.isna(years[3])
+
+
+def test_as_of_a_year_keeps_what_was_known_by_its_end():
+    frames = {
+        "staff": pd.DataFrame({"as_of": ["2019", "2021-05", None], "staff": [1, 2, 3]}),
+        "funding": pd.DataFrame({"date": ["2018-07", "2022", None]}),
+        "series": pd.DataFrame({"period_end": pd.array([2019, 2020, None], dtype="Int64")}),
+    }
+    kept = as_of(frames, 2019)
+    assert kept["staff"]["staff"].tolist() == [1, 3]  # undated figures stay
+    assert kept["funding"]["date"].tolist() == ["2018-07"]  # undated events cannot be placed
+    assert kept["series"]["period_end"].tolist() == [2019]
+    assert as_of(frames, None) is frames
+
+
+def test_year_filter_keeps_or_drops_the_undated(located):
+    years = year_in_medellin(located)
+    by_2015 = filter_entities(located, Filters(year=2015))
+    assert len(by_2015) == (years <= 2015).sum() + years.isna().sum()
+    dated_only = filter_entities(located, Filters(year=2015, undated=False))
+    assert len(dated_only) == (years <= 2015).sum() > 0
+    last = max(timeline_years(located, pd.DataFrame({"date": pd.Series([], dtype="string")})))
+    assert len(filter_entities(located, Filters(year=last))) == len(located)
+
+
+def test_origin_codes_name_the_unreported(located):
+    codes = origin_codes(located)
+    assert set(codes) <= set(ORIGIN_OPTIONS)
+    assert (codes == ORIGIN_NOT_REPORTED).sum() == located["origin_class"].isna().sum() > 0
+    kept = filter_entities(located, Filters(origins=("international", ORIGIN_NOT_REPORTED)))
+    assert len(kept) == codes.isin(["international", ORIGIN_NOT_REPORTED]).sum()

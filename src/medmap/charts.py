@@ -14,8 +14,9 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
+from medmap.colors import ORIGIN_COLORS
 from medmap.escaping import html_text
-from medmap.filters import largest_raised, latest_staff
+from medmap.filters import ORIGIN_OPTIONS, largest_raised, latest_staff, origin_codes
 from medmap.i18n import format_count, format_usd, t
 
 FONT = dict(family="Source Sans Pro, sans-serif", size=13)
@@ -159,8 +160,51 @@ def company_figures(
     return CompanyFigures(charts, missing=len(companies) - len(reporting))
 
 
+def mark_year(fig: go.Figure, year: int | None, lang: str) -> go.Figure:
+    """A dashed vertical line at the year the view is "as of" (nothing when all years)."""
+    if year is not None:
+        fig.add_vline(
+            x=year,
+            line_dash="dash",
+            line_color="#444",
+            annotation_text=html_text(t("chart_as_of", lang, year=year)),
+            annotation_position="top left",
+        )
+    return fig
+
+
+def origin_timeline_chart(
+    companies: pd.DataFrame, years: pd.Series, year: int | None, lang: str
+) -> go.Figure:
+    """Companies per year they came to Medellín (``years``, aligned with ``companies``),
+    stacked by origin class; companies with no year are left out (the page says how many)."""
+    dated = companies.assign(_year=years).dropna(subset=["_year"])
+    origins = origin_codes(dated)
+    fig = go.Figure()
+    for origin in ORIGIN_OPTIONS:
+        rows = dated[origins == origin]
+        if rows.empty:
+            continue
+        counts = rows.groupby("_year").size()
+        fig.add_trace(
+            go.Bar(
+                x=counts.index.astype(int),
+                y=counts.to_numpy(),
+                name=html_text(t(f"origin_{origin}", lang)),
+                marker_color=ORIGIN_COLORS[origin],
+                hovertemplate="%{x}: %{y}<extra>%{fullData.name}</extra>",
+            )
+        )
+    fig = _layout(
+        fig, t("chart_origin_timeline", lang), t("axis_year", lang), t("axis_companies", lang)
+    )
+    fig.update_layout(barmode="stack", showlegend=True, legend=dict(orientation="h", y=-0.25))
+    fig.update_xaxes(tickformat="d")
+    return mark_year(fig, year, lang)
+
+
 def annual_series_chart(
-    series: pd.DataFrame, metric: str, title: str, axis: str, lang: str
+    series: pd.DataFrame, metric: str, title: str, axis: str, lang: str, year: int | None = None
 ) -> go.Figure:
     """Annual values of one metric, one line per publisher; missing years stay gaps."""
     annual = series[(series["metric"] == metric) & (series["period_start"] == series["period_end"])]
@@ -198,10 +242,10 @@ def annual_series_chart(
         showlegend=True, legend=dict(title=t("publisher", lang), orientation="h", y=-0.25)
     )
     fig.update_xaxes(dtick=1)
-    return fig
+    return mark_year(fig, year, lang)
 
 
-def funding_timeline_chart(events: pd.DataFrame, lang: str) -> go.Figure:
+def funding_timeline_chart(events: pd.DataFrame, lang: str, year: int | None = None) -> go.Figure:
     """Dated funding events in US$ (log scale), one colour per event type."""
     dated = events[events["date"].notna() & events["amount_usd"].notna()].copy()
     # Dates are partial (YYYY, YYYY-MM or YYYY-MM-DD): plot them at their year.
@@ -243,4 +287,4 @@ def funding_timeline_chart(events: pd.DataFrame, lang: str) -> go.Figure:
     if not years.empty:
         fig.update_xaxes(dtick=1, range=[years.min() - 0.5, years.max() + 0.5], tickformat="d")
     fig.update_layout(showlegend=True, legend=dict(orientation="h", y=-0.2))
-    return fig
+    return mark_year(fig, year, lang)

@@ -31,6 +31,13 @@ SECTOR_COLORS: Final = (
     "#17becf",
 )
 UNKNOWN_SECTOR_COLOR: Final = "#444"
+# Origin classes (Okabe-Ito: distinguishable with the common colour-vision deficiencies).
+ORIGIN_COLORS: Final = {
+    "homegrown": "#009E73",
+    "colombian": "#E69F00",
+    "international": "#0072B2",
+    "not-reported": "#999999",
+}
 
 
 def sector_colors(sectors: Iterable[str]) -> dict[str, str]:

@@ -12,9 +12,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from medmap.schemas import ORIGIN_CLASSES
+
 # Funding that a company raised (rounds, totals); acquisitions, fund sizes and
 # public budgets are other kinds of money and are not summed with them.
 RAISED_TYPES = ("round", "total_raised")
+ORIGIN_NOT_REPORTED = "not-reported"
+ORIGIN_OPTIONS = (*ORIGIN_CLASSES, ORIGIN_NOT_REPORTED)
 
 
 @dataclass(frozen=True)
@@ -25,10 +29,15 @@ class Filters:
     barrios: tuple[str, ...] = ()
     sectors: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
+    origins: tuple[str, ...] = ()
+    # "As of" this year; None shows every year. Entities with no year are kept or not.
+    year: int | None = None
+    undated: bool = True
 
     @property
     def is_empty(self) -> bool:
-        return not (self.comunas or self.barrios or self.sectors or self.kinds)
+        chosen = (self.comunas, self.barrios, self.sectors, self.kinds, self.origins)
+        return not any(chosen) and self.year is None
 
 
 def barrio_options(barrios: pd.DataFrame, comunas: Iterable[str] = ()) -> list[str]:
@@ -49,9 +58,60 @@ def filter_entities(entities: pd.DataFrame, filters: Filters) -> pd.DataFrame:
         keep &= entities["sector"].isin(filters.sectors).fillna(False)
     if filters.kinds:
         keep &= entities["kind"].isin(filters.kinds)
+    if filters.origins:
+        keep &= origin_codes(entities).isin(filters.origins)
+    if filters.year is not None:
+        year = year_in_medellin(entities)
+        keep &= year.isna().to_numpy() & filters.undated | (year <= filters.year).fillna(False)
     keep = keep.astype(bool)
     # Nothing filtered out: the same frame (copy-on-write), not a copy of a large registry.
     return entities if keep.all() else entities[keep]
+
+
+def origin_codes(entities: pd.DataFrame) -> pd.Series:
+    """Each entity's origin class, ``not-reported`` where no source says (as in the URL)."""
+    return entities["origin_class"].fillna(ORIGIN_NOT_REPORTED).replace("", ORIGIN_NOT_REPORTED)
+
+
+def year_in_medellin(entities: pd.DataFrame) -> pd.Series:
+    """The year a source says the entity is in Medellín from; missing when none says.
+
+    ``arrived`` when stated; otherwise ``founded``, but only for homegrown entities:
+    a company founded elsewhere (Skillshare, New York 2010) was not in Medellín then.
+    """
+    founded_here = entities["founded"].where(entities["origin_class"] == "homegrown")
+    return entities["arrived"].fillna(founded_here).astype("Int64")
+
+
+def timeline_years(entities: pd.DataFrame, funding: pd.DataFrame) -> list[int]:
+    """The years the year control steps through: every year an entity arrives or a
+    dated funding event happens, ascending."""
+    years = set(year_in_medellin(entities).dropna().astype(int))
+    years |= set(event_years(funding).dropna().astype(int))
+    return sorted(years)
+
+
+def event_years(funding: pd.DataFrame) -> pd.Series:
+    """The year of each funding event (dates are partial: YYYY, YYYY-MM or YYYY-MM-DD)."""
+    return pd.to_numeric(funding["date"].str[:4], errors="coerce").astype("Int64")
+
+
+def as_of(frames: dict[str, pd.DataFrame], year: int | None) -> dict[str, pd.DataFrame]:
+    """Staff, funding and series known by the end of ``year`` (all of them when None).
+
+    Undated staff figures are kept (no source dates them); undated funding events are not
+    (they cannot be placed in a year); series keep the periods that end by ``year``.
+    """
+    if year is None:
+        return frames
+    staff, funding, series = frames["staff"], frames["funding"], frames["series"]
+    staff_year = pd.to_numeric(staff["as_of"].str[:4], errors="coerce")
+    event_year = event_years(funding)
+    return {
+        "staff": staff[(staff_year.isna() | (staff_year <= year)).to_numpy(bool)],
+        "funding": funding[(event_year.notna() & (event_year <= year)).to_numpy(bool)],
+        "series": series[(series["period_end"] <= year).fillna(False).to_numpy(bool)],
+    }
 
 
 def dropped_values(

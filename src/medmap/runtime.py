@@ -16,6 +16,7 @@ import streamlit as st
 
 from medmap.assets import install_geo_files, install_static_assets
 from medmap.data import DataError, Dataset, load_dataset
+from medmap.filters import timeline_years
 from medmap.geo import GeoError, Layers, display_geometry, load_layers, locate_entities
 from medmap.i18n import t
 from medmap.paths import data_dir, geo_dir, project_root
@@ -50,6 +51,13 @@ def get_data(data: str, geo: str) -> tuple[Dataset, gpd.GeoDataFrame]:
     dataset = load_dataset(Path(data), layers.barrios["code"], layers.comunas["code"], layers)
     located = locate_entities(dataset.entities, layers.barrios, layers.comunas, dataset.districts)
     return dataset, located
+
+
+@st.cache_resource(show_spinner=False)
+def get_years() -> list[int]:
+    """The years of the shipped data's timeline (entities dated in Medellín, funding)."""
+    loaded = load()
+    return timeline_years(loaded.located, loaded.dataset.funding)
 
 
 @st.cache_resource(show_spinner=False)

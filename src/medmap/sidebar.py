@@ -11,7 +11,7 @@ import streamlit as st
 
 from medmap.data import Dataset
 from medmap.escaping import inline_code, markdown_text
-from medmap.filters import barrio_options, dropped_values
+from medmap.filters import ORIGIN_OPTIONS, barrio_options, dropped_values
 from medmap.geo import Layers
 from medmap.i18n import DEFAULT_LANG, LANGS, t
 from medmap.schemas import ENTITY_KINDS
@@ -23,9 +23,11 @@ from medmap.state import (
     KIND_KEY,
     LANG_KEY,
     NOTICE_KEY,
+    ORIGIN_KEY,
     SECTOR_KEY,
     UPLOAD_KEY,
     USE_UPLOAD_KEY,
+    YEAR_KEY,
     add_barrio_by_name,
     clear_filters,
     current_filters,
@@ -36,6 +38,7 @@ from medmap.state import (
     sector_label_map,
     share_url,
 )
+from medmap.timeline import year_options
 
 MAX_SHOWN_DROPPED = 8
 PAGE_LANG_JS = (Path(__file__).parent / "js" / "page-lang.js").read_text(encoding="utf-8")
@@ -51,13 +54,13 @@ class FilterBox:
     on_change: Callable[[], None] | None = None
 
 
-def render_sidebar(layers: Layers, dataset: Dataset) -> None:
-    """The shared sidebar of every page."""
+def render_sidebar(layers: Layers, dataset: Dataset, years: list[int]) -> None:
+    """The shared sidebar of every page; ``years`` are the year control's (for link checks)."""
     barrios = layers.barrios
     barrio_names = dict(zip(barrios["code"], barrios["name"], strict=True))
     comunas = sorted(layers.comunas["code"])
     sectors = sorted(dataset.sectors["sector"])
-    wanted = {key: requested(key) for key in (LANG_KEY, *FILTER_KEYS)}
+    wanted = {key: requested(key) for key in (LANG_KEY, *FILTER_KEYS, YEAR_KEY)}
     valid_comunas = [c for c in wanted[COMUNA_KEY] if c in comunas]
     allowed = {
         LANG_KEY: LANGS,
@@ -65,6 +68,8 @@ def render_sidebar(layers: Layers, dataset: Dataset) -> None:
         BARRIO_KEY: barrio_options(barrios, valid_comunas),
         SECTOR_KEY: sectors,
         KIND_KEY: ENTITY_KINDS,
+        ORIGIN_KEY: ORIGIN_OPTIONS,
+        YEAR_KEY: year_options(years),
     }
     dropped = dropped_values(wanted, allowed)
     if dropped and NOTICE_KEY not in st.session_state:
@@ -93,8 +98,13 @@ def render_sidebar(layers: Layers, dataset: Dataset) -> None:
         _filter_box(FilterBox(BARRIO_KEY, options, barrio_names), lang)
         _filter_box(FilterBox(SECTOR_KEY, sectors, sector_label_map(dataset, lang)), lang)
         _filter_box(FilterBox(KIND_KEY, ENTITY_KINDS), lang)
+        origin_names = {code: t(f"origin_{code}", lang) for code in ORIGIN_OPTIONS}
+        _filter_box(FilterBox(ORIGIN_KEY, ORIGIN_OPTIONS, origin_names), lang)
         st.button(
-            t("clear_filters", lang), on_click=clear_filters, icon=":material/filter_alt_off:"
+            t("clear_filters", lang),
+            on_click=clear_filters,
+            icon=":material/filter_alt_off:",
+            key="clear_filters",
         )
         _notices(lang)
         _share_popover(lang)

@@ -16,21 +16,24 @@ import pandas as pd
 import streamlit as st
 
 from medmap.data import Dataset
-from medmap.filters import Filters, barrio_options, filter_entities
+from medmap.filters import Filters, as_of, barrio_options, filter_entities
 from medmap.geo import Layers
 from medmap.i18n import DEFAULT_LANG, LANGS
 from medmap.legacy_pages import require_frame
 from medmap.runtime import Loaded
 
 # Widget keys double as URL parameter names (bind="query-params").
-LANG_KEY, COMUNA_KEY, BARRIO_KEY, SECTOR_KEY, KIND_KEY = (
+LANG_KEY, COMUNA_KEY, BARRIO_KEY, SECTOR_KEY, KIND_KEY, ORIGIN_KEY = (
     "lang",
     "comuna",
     "barrio",
     "sector",
     "kind",
+    "origin",
 )
-FILTER_KEYS = (COMUNA_KEY, BARRIO_KEY, SECTOR_KEY, KIND_KEY)
+FILTER_KEYS = (COMUNA_KEY, BARRIO_KEY, SECTOR_KEY, KIND_KEY, ORIGIN_KEY)
+YEAR_KEY, UNDATED_KEY = "year", "undated"
+ALL_YEARS = "all"  # the year control's last stop: no year chosen
 FIND_BARRIO_KEY = "_find_barrio"
 MAP_KEY = "map"
 UPLOAD_KEY = "_uploaded_entities"  # located rows of this session's upload, never shared
@@ -66,13 +69,26 @@ def current_filters() -> Filters:
     def codes(key: str) -> tuple[str, ...]:
         return tuple(st.session_state.get(key) or ())
 
-    return Filters(codes(COMUNA_KEY), codes(BARRIO_KEY), codes(SECTOR_KEY), codes(KIND_KEY))
+    year = st.session_state.get(YEAR_KEY, ALL_YEARS)
+    return Filters(
+        comunas=codes(COMUNA_KEY),
+        barrios=codes(BARRIO_KEY),
+        sectors=codes(SECTOR_KEY),
+        kinds=codes(KIND_KEY),
+        origins=codes(ORIGIN_KEY),
+        year=int(year) if isinstance(year, str) and year.isdigit() else None,
+        undated=bool(st.session_state.get(UNDATED_KEY, True)),
+    )
 
 
 def query_for(filters: Filters, lang: str) -> list[tuple[str, str]]:
-    """The query string that reproduces a view (the default language is left out)."""
-    values = (filters.comunas, filters.barrios, filters.sectors, filters.kinds)
+    """The query string that reproduces a view (defaults are left out)."""
+    values = (filters.comunas, filters.barrios, filters.sectors, filters.kinds, filters.origins)
     query = [(key, code) for key, codes in zip(FILTER_KEYS, values, strict=True) for code in codes]
+    if filters.year is not None:
+        query.append((YEAR_KEY, str(filters.year)))
+    if not filters.undated:
+        query.append((UNDATED_KEY, "false"))
     if lang != DEFAULT_LANG:
         query.append((LANG_KEY, lang))
     return query
@@ -90,6 +106,9 @@ def sector_label_map(dataset: Dataset, lang: str) -> dict[str, str]:
 def build_view(loaded: Loaded, lang: str, filters: Filters, uploaded=None) -> View:
     """The view of ``loaded`` through ``filters``; ``uploaded`` rows replace the entities."""
     dataset, located = loaded.dataset, loaded.located
+    if filters.year is not None:
+        frames = {"staff": dataset.staff, "funding": dataset.funding, "series": dataset.series}
+        dataset = replace(dataset, **as_of(frames, filters.year))
     if uploaded is not None:
         # This session only: the user's rows replace the shipped entities; the shipped
         # staff and funding figures belong to shipped entities and are not attached.
@@ -145,6 +164,8 @@ def add_barrio_by_name() -> None:
 def clear_filters() -> None:
     for key in FILTER_KEYS:
         st.session_state[key] = []
+    st.session_state[YEAR_KEY] = ALL_YEARS
+    st.session_state[UNDATED_KEY] = True
 
 
 def selected_sectors(chart_state: object, known: Collection[str]) -> list[str]:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from medmap.data import Dataset
-from medmap.filters import largest_raised, latest_staff
+from medmap.filters import largest_raised, latest_staff, origin_codes
 from medmap.i18n import format_count, format_usd, t
 
 
@@ -34,6 +34,9 @@ def entity_table(
             "staff": shown["entity_id"].map(staff["staff"]).astype("Int64"),
             "funding_usd": shown["entity_id"].map(funding["amount_usd"]),
             "status": shown["status"].map(lambda s: t(f"status_{s}", lang)),
+            "origin": origin_codes(shown).map(lambda o: t(f"origin_{o}", lang)),
+            "founded": shown["founded"].astype("Int64"),
+            "arrived": shown["arrived"].astype("Int64"),
             "sources": shown["sources"],
             "source_links": shown["sources"].map(
                 lambda ids: [urls.get(i) for i in str(ids).split(";") if urls.get(i)]
