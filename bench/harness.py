@@ -94,6 +94,12 @@ INIT_SCRIPT = """
       b.chosenAt = performance.now();
     }
   }, true);
+  // The moment the user steps a slider with the keyboard (the start of a year step).
+  document.addEventListener("keydown", (e) => {
+    if (e.target instanceof Element && e.target.matches('input[type="range"]')) {
+      b.chosenAt = performance.now();
+    }
+  }, true);
 })();
 """
 
@@ -508,6 +514,32 @@ def change_filter(tab: Tab, app: AppSpec, sector: str, timeout_s: float) -> dict
     }
     page.keyboard.press("Escape")
     return sample
+
+
+def step_year(tab: Tab, app: AppSpec, url: str, timeout_s: float) -> dict:
+    """Open ``url`` (a view as of some year), then step the year control one year on with
+    the keyboard, as a playing control does; time from the key to the new state, ready."""
+    page = tab.page
+    page.goto(url, wait_until="commit", timeout=timeout_s * 1000)
+    wait_ready(page, _spec(app), timeout_s)
+    thumb = page.locator(
+        '[data-testid="stMain"] [data-testid="stSlider"] input[type="range"]'
+    ).first
+    thumb.focus()
+    page.evaluate(MARK_OLD_MAP)
+    kpi_before = page.evaluate(KPI_TEXT, app.kpi)
+    epoch_before = page.evaluate("performance.timeOrigin + performance.now()")
+    ws0, http0 = tab.traffic.snapshot()
+    page.keyboard.press("ArrowRight")
+    ready = wait_ready(page, _spec(app, kpi_before), timeout_s)
+    chosen_at = page.evaluate("window.__bench.chosenAt")
+    return {
+        "ms": ready["t"] - chosen_at,
+        "bytes": tab.traffic.ws - ws0 + tab.traffic.http - http0,
+        **_longest(longest_tasks_ms(page, epoch_before)),
+        "kpi_before": kpi_before,
+        "kpi_after": ready["kpi"],
+    }
 
 
 def open_sessions(
