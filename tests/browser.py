@@ -11,6 +11,13 @@ from medmap.maps import SEVILLA_CLASS
 from .conftest import IDLE
 
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+PAGES = {
+    "map": "/",
+    "companies": "/companies",
+    "neighbourhoods": "/neighbourhoods",
+    "jobs_funding": "/jobs_funding",
+    "about": "/about",
+}
 SIDEBAR = '[data-testid="stSidebar"]'
 TIMEOUT_MS = 60_000
 # Base map tiles are the only third-party content the app may ask for (the page

@@ -11,18 +11,11 @@ from playwright.sync_api import expect
 
 from medmap.i18n import t
 
-from .browser import MAP_IFRAME, open_app, wait_idle
+from .browser import MAP_IFRAME, PAGES, open_app, wait_idle
 from .conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 
-PAGES = {
-    "map": "/",
-    "companies": "/companies",
-    "neighbourhoods": "/neighbourhoods",
-    "jobs_funding": "/jobs_funding",
-    "about": "/about",
-}
 SIZES = {"desktop": (1440, 1000), "phone": (390, 844)}
 BLOCKING = ("serious", "critical")
 REPORT: list[str] = []

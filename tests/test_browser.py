@@ -23,6 +23,7 @@ from medmap.maps import COMPANY_CLASS, INSTITUTION_CLASS, SEVILLA_CLASS
 from .browser import (
     MAP_IFRAME,
     OSM_TILE,
+    PAGES,
     TIMEOUT_MS,
     map_frame,
     open_app,
@@ -37,13 +38,6 @@ pytestmark = pytest.mark.browser
 
 # The page icon is a local file, so nothing comes from Google Fonts either.
 ALLOWED_BLOCKED_HOSTS = OSM_TILE
-PAGES = {
-    "map": "/",
-    "companies": "/companies",
-    "neighbourhoods": "/neighbourhoods",
-    "jobs_funding": "/jobs_funding",
-    "about": "/about",
-}
 
 
 # --- the data the screens must agree with --------------------------------------------

@@ -133,17 +133,25 @@
     return layer;
   }
 
-  // The legend (HTML built and escaped on the server), and the view's focus.
-  function legendControl(map, text) {
-    var legend = L.control({ position: "bottomright" });
-    var box = L.DomUtil.create("div", "medmap-legend");
+  // A white box in a corner of the map; clicks and scrolls inside stay in it.
+  function boxControl(map, position, className, maxWidth) {
+    var control = L.control({ position: position });
+    var box = L.DomUtil.create("div", className);
     box.style.cssText =
-      "background:rgba(255,255,255,.92);padding:6px 8px;border-radius:4px;max-width:220px;" +
-      "font:12px/1.4 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)";
-    legend.onAdd = function () {
+      "background:rgba(255,255,255,.95);padding:6px 8px;border-radius:4px;" +
+      "max-width:" + maxWidth + "px;font:12px/1.4 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)";
+    L.DomEvent.disableClickPropagation(box);
+    L.DomEvent.disableScrollPropagation(box);
+    control.onAdd = function () {
       return box;
     };
-    legend.addTo(map);
+    control.addTo(map);
+    return box;
+  }
+
+  // The legend (HTML built and escaped on the server), and the view's focus.
+  function legendControl(map, text) {
+    var box = boxControl(map, "bottomright", "medmap-legend", 220);
     var lastFocus = null;
     onView(function (next) {
       box.innerHTML = next.legend;
@@ -156,23 +164,13 @@
     map.on("medmap:shapesfailed", function () {
       box.textContent = text.failed;
     });
-    return legend;
+    return box;
   }
 
   // Entities with no point on the map, reachable from it: one button per group
   // (in Medellín with no area, outside Medellín) opening the list of names.
   function unplacedControl(map, text) {
-    var control = L.control({ position: "topleft" });
-    var box = L.DomUtil.create("div", "medmap-unplaced");
-    box.style.cssText =
-      "background:rgba(255,255,255,.95);padding:6px 8px;border-radius:4px;max-width:250px;" +
-      "font:12px/1.4 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)";
-    L.DomEvent.disableClickPropagation(box);
-    L.DomEvent.disableScrollPropagation(box);
-    control.onAdd = function () {
-      return box;
-    };
-    control.addTo(map);
+    var box = boxControl(map, "topleft", "medmap-unplaced", 250);
     var open = null;
     function group(key, rows) {
       var section = document.createElement("div");
@@ -220,7 +218,7 @@
     onView(function (next) {
       render(next.unplaced);
     });
-    return control;
+    return box;
   }
 
   // Metro stations; the layer control adds them when chosen.
