@@ -10,7 +10,7 @@ from medmap.series import SERIES_METRICS, multi_year_rows
 
 view = state.view()
 lang, data = view.lang, view.data
-colors = sector_colors(data.sectors["sector"])
+colors = sector_colors(data.sectors["sector"], view.located)
 
 st.header(t("city_series_title", lang))
 st.caption(t("city_series_note", lang))

@@ -26,7 +26,7 @@ from medmap.tables import figure_labels
 view = state.view()
 lang, data = view.lang, view.data
 kpis = compute_kpis(view.shown, data.staff, data.funding)
-colors = sector_colors(data.sectors["sector"])
+colors = sector_colors(data.sectors["sector"], view.located)
 
 kpi_cols = st.columns(5)
 kpi_cols[0].metric(

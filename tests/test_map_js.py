@@ -32,7 +32,14 @@ SHAPES = {
         for code, name, dx in (("A", "<img src=x onerror=alert(1)>", 0), ("B", "Beta", 0.02))
     ],
 }
-TEXT = {"barrio": "Barrio", "comuna": "Comuna", "noValue": "#f7f7f7", "failed": "failed"}
+TEXT = {
+    "barrio": "Barrio",
+    "comuna": "Comuna",
+    "noValue": "#f7f7f7",
+    "fillOpacity": 0.65,
+    "chosen": "#000000",
+    "failed": "failed",
+}
 
 
 @pytest.fixture

@@ -128,8 +128,8 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
     "metric_staff": {"en": "Reported staff", "es": "Personal reportado"},
     "metric_funding": {"en": "Reported funding (US$)", "es": "Financiación reportada (US$)"},
     "map_caption": {
-        "en": "Map of Medellín's barrios with Sevilla and the Innovation District outlined; markers for institutions and company offices. Hollow dashed markers are approximate (placed in their barrio, comuna or district). Entities with no map point are listed in the map's “Not on the map” box.",
-        "es": "Mapa de los barrios de Medellín con Sevilla y el Distrito de Innovación delineados; marcadores de instituciones y oficinas de empresas. Los marcadores huecos y punteados son aproximados (ubicados en su barrio, comuna o distrito). Las entidades sin punto en el mapa se listan en el recuadro «Fuera del mapa».",
+        "en": "Map of Medellín's barrios with Sevilla and the Innovation District outlined; diamonds for institutions, circles for company offices, coloured by sector (the seven sectors with most companies, as in the sector chart; grey for the others). Hollow dashed markers are approximate (placed in their barrio, comuna or district). Darker areas have more. Entities with no map point are listed in the map's “Not on the map” box.",
+        "es": "Mapa de los barrios de Medellín con Sevilla y el Distrito de Innovación delineados; rombos para las instituciones, círculos para las oficinas de empresas, coloreados por sector (los siete sectores con más empresas, como en el gráfico de sectores; gris para los demás). Los marcadores huecos y punteados son aproximados (ubicados en su barrio, comuna o distrito). Las áreas más oscuras tienen más. Las entidades sin punto en el mapa se listan en el recuadro «Fuera del mapa».",
     },
     "area_count": {
         "en": "{n} company offices in {area}",

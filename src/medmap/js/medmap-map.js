@@ -59,7 +59,7 @@
     return function (feature) {
       var code = feature.properties.code;
       var chosen = level === "barrio" && view.selected.indexOf(code) >= 0;
-      var lines = level === "barrio" ? { color: chosen ? "#1f1f1f" : "#7f7f7f", weight: chosen ? 2.5 : 0.6 } : { color: "#333", weight: 1.4 };
+      var lines = level === "barrio" ? { color: chosen ? text.chosen : "#7f7f7f", weight: chosen ? 2.5 : 0.6 } : { color: "#333", weight: 1.4 };
       if (view.level !== level) {
         lines.fillOpacity = 0;
         lines.fill = level === "barrio"; // a transparent fill still takes the clicks
@@ -68,7 +68,7 @@
       var entry = view.values[code];
       lines.fill = true;
       lines.fillColor = entry ? entry[0] : text.noValue;
-      lines.fillOpacity = 0.65;
+      lines.fillOpacity = text.fillOpacity;
       return lines;
     };
   }
