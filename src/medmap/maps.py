@@ -34,6 +34,7 @@ from medmap.i18n import format_count, t
 from medmap.leaflet import (
     AreaLayer,
     Attribution,
+    ControlsFirst,
     FrameLabel,
     LegendControl,
     MapScripts,
@@ -141,6 +142,7 @@ def build_base_map(
     m = folium.Map(location=MEDELLIN_CENTER, zoom_start=12, tiles=None, control_scale=True)
     MapScripts().add_to(m)
     FrameLabel(t("map_label", lang)).add_to(m)
+    ControlsFirst().add_to(m)
     folium.TileLayer("OpenStreetMap", name="OpenStreetMap", control=False, opacity=0.6).add_to(m)
     Attribution(GEOMETRY_ATTRIBUTION).add_to(m)
     text = _area_text(lang)
@@ -207,6 +209,7 @@ def _district_outlines(
             (area.bounds[1], area.centroid.x),
             icon=folium.DivIcon(html=district_label_html(labels[code]), icon_size=(0, 0)),
             interactive=False,
+            keyboard=False,  # a label, not a control: kept out of the tab order
         ).add_to(group)
     return group
 
@@ -242,6 +245,7 @@ def _sevilla_highlight(sevilla: gpd.GeoDataFrame, lang: str) -> folium.FeatureGr
         (label_point.y, label_point.x),
         icon=folium.DivIcon(html=sevilla_label_html(lang), icon_size=(0, 0)),
         interactive=False,
+        keyboard=False,
     ).add_to(highlight)
     return highlight
 
