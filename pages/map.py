@@ -94,6 +94,13 @@ with map_col:
         lang=lang,
         districts=data.districts,
     )
+    # One Choropleth for the map and its table: the same values, so they cannot drift.
+    choropleth = Choropleth(
+        values=per_area(view.shown, data.staff, data.funding, f"{level}_code")[metric],
+        metric=metric,
+        selected=view.filters.barrios,
+        level=level,
+    )
     view_layers = build_view_layers(
         view.shown,
         view.layers,
@@ -104,12 +111,7 @@ with map_col:
             source_urls=dict(zip(data.sources["source_id"], data.sources["url"], strict=True)),
             districts=district_labels(data.districts, lang),
         ),
-        Choropleth(
-            values=per_area(view.shown, data.staff, data.funding, f"{level}_code")[metric],
-            metric=metric,
-            selected=view.filters.barrios,
-            level=level,
-        ),
+        choropleth,
         lang,
         colors,
     )
@@ -132,6 +134,8 @@ with map_col:
         )
     if view_layers.aggregated:
         st.caption(t("aggregated_note", lang, n=format_count(view_layers.located_companies, lang)))
+    areas = barrios if level == "barrio" else view.layers.comunas
+    ui.map_as_table(choropleth, areas, lang)
 
 with chart_col:
     if not view.shown.empty:
