@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from medmap import runtime, state
+from medmap import runtime, state, styles
 from medmap.i18n import t
 from medmap.legacy_pages import require_frame
 from medmap.sidebar import render_sidebar
@@ -17,6 +17,7 @@ st.set_page_config(
 )
 require_frame()  # before any widget: the first run of a fresh server must not be a pages/ run
 runtime.setup_static_assets()
+styles.apply()
 loaded = runtime.load_or_explain(state.current_lang())
 render_sidebar(loaded.layers, loaded.dataset)
 view = state.publish_view(loaded)  # the one load of this run, read by the page

@@ -6,7 +6,7 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from medmap import runtime, state, ui
+from medmap import runtime, state, styles, ui
 from medmap.charts import company_figures, sector_chart
 from medmap.colors import sector_colors
 from medmap.filters import compute_kpis, per_area
@@ -28,7 +28,7 @@ lang, data = view.lang, view.data
 kpis = compute_kpis(view.shown, data.staff, data.funding)
 colors = sector_colors(data.sectors["sector"], view.located)
 
-kpi_cols = st.columns(5)
+kpi_cols = st.container(key=styles.KPI_KEY).columns(5)  # a grid on phones (styles)
 kpi_cols[0].metric(
     t("kpi_companies", lang), format_count(kpis.companies, lang), help=t("kpi_companies_help", lang)
 )
