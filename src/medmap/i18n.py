@@ -61,6 +61,18 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "en": "The address bar already holds every filter and the language: copy it, or this link.",
         "es": "La barra de direcciones ya contiene todos los filtros y el idioma: cópiela, o este enlace.",
     },
+    "embed_help": {
+        "en": "To show this view on another site, paste this code into its page:",
+        "es": "Para mostrar esta vista en otro sitio, pegue este código en su página:",
+    },
+    "embed_title": {
+        "en": "medmap: Medellín's tech ecosystem on a map",
+        "es": "medmap: el ecosistema tecnológico de Medellín en un mapa",
+    },
+    "embed_source": {
+        "en": "medmap · view the full dashboard",
+        "es": "medmap · ver el tablero completo",
+    },
     "link_dropped": {
         "en": "Some values in the link were not recognised and were ignored: {values}",
         "es": "Algunos valores del enlace no se reconocieron y se ignoraron: {values}",
