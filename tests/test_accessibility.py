@@ -105,9 +105,12 @@ FOCUS_STYLES = """async () => {
     }
     if (!el || el === doc.body) return null;
     const win = doc.defaultView;
+    const finite = (d) => Promise.all(d.getAnimations()
+        .filter((a) => a.effect && a.effect.getComputedTiming().iterations !== Infinity)
+        .map((a) => a.finished.catch(() => null)));
     const settled = async () => {
         await new Promise((r) => win.requestAnimationFrame(() => win.requestAnimationFrame(r)));
-        await Promise.all(doc.getAnimations().map((a) => a.finished.catch(() => null)));
+        await finite(doc);
     };
     const chain = [];
     for (let e = el; e && chain.length < 5; e = e.parentElement) chain.push(e);
@@ -233,7 +236,16 @@ CUT_PICKERS = """() => [...document.querySelectorAll('[data-testid="stButtonGrou
     .flatMap((group) => [...group.querySelectorAll("div")].filter((d) => d.querySelector(":scope > button")))
     .filter((row) => row.scrollWidth > row.clientWidth)
     .map((row) => [row.innerText, row.scrollWidth, row.clientWidth])"""
-NEXT_FRAMES = "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
+# The layout after a resize: drawn, and the sidebar's collapse transition finished.
+SETTLED = """async () => {
+    const finite = (d) => Promise.all(d.getAnimations()
+        .filter((a) => a.effect && a.effect.getComputedTiming().iterations !== Infinity)
+        .map((a) => a.finished.catch(() => null)));
+    const frames = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    await frames();
+    await finite(document);
+    await frames();
+}"""
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
@@ -264,11 +276,11 @@ def test_no_kpi_text_or_metric_option_is_cut_at_any_width(page, server, lang, qu
     cut = {}
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 1000})
-        page.evaluate(NEXT_FRAMES)
+        page.evaluate(SETTLED)
         if found := page.evaluate(CUT_KPI_TEXTS) + page.evaluate(CUT_PICKERS):
             cut[width] = found
     assert cut == {}
     if not query:
         page.set_viewport_size({"width": 1440, "height": 1000})
-        page.evaluate(NEXT_FRAMES)
+        page.evaluate(SETTLED)
         page.screenshot(path=str(ARTIFACTS / f"desktop-map-{lang}.png"))
