@@ -4,20 +4,24 @@ from pathlib import Path
 
 import streamlit as st
 
-from medmap import runtime, state
+from medmap import embed, runtime, state, styles
 from medmap.i18n import t
 from medmap.legacy_pages import require_frame
 from medmap.sidebar import render_sidebar
 from medmap.timeline import render_year_control
 
+embedded = embed.is_embedded()
 st.set_page_config(
     page_title="medmap · Medellín tech ecosystem",
     # A local file: a Material icon would be fetched from Google Fonts.
     page_icon=str(Path(__file__).parent / "assets" / "favicon.png"),
     layout="wide",
+    # Embedded: the sidebar is still rendered (its widgets hold the link's filters), never shown.
+    initial_sidebar_state="collapsed" if embedded else "auto",
 )
 require_frame()  # before any widget: the first run of a fresh server must not be a pages/ run
 runtime.setup_static_assets()
+styles.apply(embedded)
 loaded = runtime.load_or_explain(state.current_lang())
 render_sidebar(loaded.layers, loaded.dataset, runtime.get_years())
 lang = state.current_lang()
@@ -38,10 +42,13 @@ page = st.navigation(
         ),
         st.Page("pages/about.py", title=t("page_about", lang), icon=":material/info:"),
     ],
-    position="top",
+    position="hidden" if embedded else "top",
 )
 st.title(t("app_title", lang))
-st.caption(t("app_subtitle", lang))
+if embedded:
+    embed.source_link(lang)
+else:
+    st.caption(t("app_subtitle", lang))
 # Before the view is built: the year from a link applies on the first run.
 render_year_control(loaded, runtime.get_years(), state.current_filters(), lang)
 state.publish_view(loaded)  # the one load of this run, read by the page

@@ -16,7 +16,7 @@ from medmap.series import SERIES_METRICS, multi_year_rows
 
 view = state.view()
 lang, data = view.lang, view.data
-colors = sector_colors(data.sectors["sector"])
+colors = sector_colors(data.sectors["sector"], view.located)
 year = view.filters.year
 
 st.header(t("origin_timeline_title", lang))

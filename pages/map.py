@@ -6,7 +6,7 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from medmap import runtime, state, ui
+from medmap import runtime, state, styles, ui
 from medmap.charts import company_figures, sector_chart
 from medmap.colors import sector_colors
 from medmap.filters import compute_kpis, per_area
@@ -26,9 +26,9 @@ from medmap.tables import figure_labels
 view = state.view()
 lang, data = view.lang, view.data
 kpis = compute_kpis(view.shown, data.staff, data.funding)
-colors = sector_colors(data.sectors["sector"])
+colors = sector_colors(data.sectors["sector"], view.located)
 
-kpi_cols = st.columns(5)
+kpi_cols = st.container(key=styles.KPI_KEY).columns(5)  # a grid on phones (styles)
 kpi_cols[0].metric(
     t("kpi_companies", lang), format_count(kpis.companies, lang), help=t("kpi_companies_help", lang)
 )
@@ -94,6 +94,13 @@ with map_col:
         lang=lang,
         districts=data.districts,
     )
+    # One Choropleth for the map and its table: the same values, so they cannot drift.
+    choropleth = Choropleth(
+        values=per_area(view.shown, data.staff, data.funding, f"{level}_code")[metric],
+        metric=metric,
+        selected=view.filters.barrios,
+        level=level,
+    )
     view_layers = build_view_layers(
         view.shown,
         view.layers,
@@ -104,12 +111,7 @@ with map_col:
             source_urls=dict(zip(data.sources["source_id"], data.sources["url"], strict=True)),
             districts=district_labels(data.districts, lang),
         ),
-        Choropleth(
-            values=per_area(view.shown, data.staff, data.funding, f"{level}_code")[metric],
-            metric=metric,
-            selected=view.filters.barrios,
-            level=level,
-        ),
+        choropleth,
         lang,
         colors,
     )
@@ -132,6 +134,8 @@ with map_col:
         )
     if view_layers.aggregated:
         st.caption(t("aggregated_note", lang, n=format_count(view_layers.located_companies, lang)))
+    areas = barrios if level == "barrio" else view.layers.comunas
+    ui.map_as_table(choropleth, areas, lang)
 
 with chart_col:
     if not view.shown.empty:

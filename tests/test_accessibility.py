@@ -1,17 +1,24 @@
 """Accessibility checked by a machine: axe-core on every page, both languages, desktop and
 phone, and inside the map's iframe. No violation of impact serious or critical; the rest
 is written to ``test-artifacts/axe-report.md``.
+
+Then what axe cannot see: a visible focus on every control a keyboard reaches (filters,
+metric picker, "Share this view", the map's layer control), the map on a phone's first
+screen, and KPI texts never cut, from 360 px to 1920 px.
 """
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from medmap.colors import contrast_ratio
 from medmap.i18n import t
 
-from .browser import MAP_IFRAME, PAGES, open_app, wait_idle
+from .browser import MAP_IFRAME, PAGES, SIDEBAR, TIMEOUT_MS, open_app, wait_idle
 from .conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
@@ -75,3 +82,198 @@ def test_the_map_iframe_and_its_markers_have_names(page, server):
         ".map((m) => m.getAttribute('aria-label'))"
     )
     assert named and all(named), named
+
+
+# --- keyboard: a visible focus on every control -----------------------------------------
+
+# The focused element (inside the map iframe when focus is there) and its four nearest
+# ancestors: how each is drawn while focused, then once blurred (after the re-render and
+# any transition); focus is then put back, so the next Tab continues from it.
+FOCUS_STYLES = """async () => {
+    let doc = document;
+    let el = doc.activeElement;
+    while (el && el.tagName === "IFRAME" && el.contentDocument) {
+        doc = el.contentDocument;
+        el = doc.activeElement;
+    }
+    if (!el || el === doc.body) return null;
+    const win = doc.defaultView;
+    const finite = (d) => Promise.all(d.getAnimations()
+        .filter((a) => a.effect && a.effect.getComputedTiming().iterations !== Infinity)
+        .map((a) => a.finished.catch(() => null)));
+    const settled = async () => {
+        await new Promise((r) => win.requestAnimationFrame(() => win.requestAnimationFrame(r)));
+        await finite(doc);
+    };
+    const chain = [];
+    for (let e = el; e && chain.length < 5; e = e.parentElement) chain.push(e);
+    const look = () => chain.map((e) => {
+        const s = win.getComputedStyle(e);
+        return {
+            outline: [s.outlineStyle, parseFloat(s.outlineWidth) || 0, s.outlineColor],
+            shadow: s.boxShadow,
+            borders: [s.borderTopColor, s.borderRightColor, s.borderBottomColor, s.borderLeftColor],
+        };
+    });
+    await settled();
+    const focused = look();
+    el.blur();
+    await settled();
+    const blurred = look();
+    el.focus();
+    await settled();
+    const name = el.className && el.className.baseVal !== undefined
+        ? el.className.baseVal : String(el.className || "");
+    return {
+        what: (doc === document ? "" : "map ") + el.tagName.toLowerCase() + " " + name.slice(0, 60),
+        label: el.getAttribute("aria-label") || el.getAttribute("title") || el.innerText || "",
+        testids: chain.map((e) => (e.dataset ? e.dataset.testid || "" : "")),
+        focused,
+        blurred,
+    };
+}"""
+
+
+def focus_is_visible(seen: dict) -> bool:
+    """An outline or a shadow appears on focus, or a border changes colour by 3:1 or more
+    (WCAG 2.4.7, with 2.4.13's contrast between the focused and unfocused states)."""
+    for on, off in zip(seen["focused"], seen["blurred"], strict=True):
+        style, width, _ = on["outline"]
+        if style != "none" and width > 0 and on["outline"] != off["outline"]:
+            return True
+        if on["shadow"] != "none" and on["shadow"] != off["shadow"]:
+            return True
+        if any(
+            contrast_ratio(a, b) >= 3 for a, b in zip(on["borders"], off["borders"], strict=True)
+        ):
+            return True
+    return False
+
+
+def keyboard_targets(lang: str) -> dict[str, object]:
+    """What a keyboard user must reach, by a test on the focused element's description."""
+
+    def input_named(label):
+        return lambda s: s["what"].startswith("input") and s["label"] == label
+
+    return {
+        "language": lambda s: "stRadioGroup" in s["testids"] and s["what"].startswith("input"),
+        **{
+            f"filter {key}": input_named(t(f"filter_{key}", lang))
+            for key in ("comuna", "barrio", "sector", "kind")
+        },
+        "find a barrio": input_named(t("find_barrio", lang)),
+        # A button's text starts with its icon's ligature name.
+        "clear filters": lambda s: s["label"].strip().endswith(t("clear_filters", lang)),
+        "share this view": lambda s: "stPopoverButton" in s["testids"],
+        "metric picker": lambda s: (
+            "stButtonGroup" in s["testids"] and s["label"].strip() == t("metric_entities", lang)
+        ),
+        "layer control": lambda s: "leaflet-control-layers-toggle" in s["what"],
+        "not on the map": lambda s: "medmap-unplaced-toggle" in s["what"],
+    }
+
+
+def test_every_control_is_reached_by_tab_with_a_visible_focus(page, server):
+    open_app(page, server.url + "/")
+    targets = keyboard_targets("en")
+    found: dict[str, dict] = {}
+    page.locator("body").focus()
+    for _ in range(120):
+        page.keyboard.press("Tab")
+        seen = page.evaluate(FOCUS_STYLES)
+        if seen is None:
+            continue
+        for name, matches in targets.items():
+            if name not in found and matches(seen):
+                found[name] = seen
+        if len(found) == len(targets):
+            break
+    assert set(found) == set(targets), f"not reached by Tab: {set(targets) - set(found)}"
+    invisible = {name: seen["what"] for name, seen in found.items() if not focus_is_visible(seen)}
+    assert invisible == {}, f"no visible focus: {invisible}"
+
+    # "Share this view" opens and closes from the keyboard.
+    share = page.locator(f'{SIDEBAR} [data-testid="stPopoverButton"]')
+    share.focus()
+    page.keyboard.press("Enter")
+    body = page.locator('[data-testid="stPopoverBody"]')
+    expect(body.locator('[data-testid="stCode"]').first).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(body).to_have_count(0)
+
+    # The layer control opens with Enter and focus lands, visibly, on its first layer.
+    frame = page.locator(MAP_IFRAME).content_frame
+    frame.locator(".leaflet-control-layers-toggle").focus()
+    page.keyboard.press("Enter")
+    expect(frame.locator(".leaflet-control-layers")).to_have_class(re.compile("expanded"))
+    seen = page.evaluate(FOCUS_STYLES)
+    assert seen["what"].startswith("map input") and focus_is_visible(seen), seen
+    page.keyboard.press("Escape")
+    expect(frame.locator(".leaflet-control-layers")).not_to_have_class(re.compile("expanded"))
+
+
+# --- phone and every width: the map on the first screen, KPI texts whole ----------------
+
+PHONE = {"width": 390, "height": 844}
+WIDTHS = (1920, 1200, 768, 360)
+# Every KPI label and value element whose text does not fit its box (cut or ellipsed).
+CUT_KPI_TEXTS = """() => [...document.querySelectorAll(
+        '[data-testid="stMetricValue"], [data-testid="stMetricLabel"]')]
+    .flatMap((box) => [box, ...box.querySelectorAll("*")])
+    .filter((e) => e.clientWidth > 0 && e.scrollWidth > e.clientWidth)
+    .map((e) => [e.closest("[data-testid]").dataset.testid, e.innerText, e.scrollWidth,
+        e.clientWidth])"""
+# Segmented controls (the metric picker) whose options run off their edge.
+CUT_PICKERS = """() => [...document.querySelectorAll('[data-testid="stButtonGroup"]')]
+    .flatMap((group) => [...group.querySelectorAll("div")].filter((d) => d.querySelector(":scope > button")))
+    .filter((row) => row.scrollWidth > row.clientWidth)
+    .map((row) => [row.innerText, row.scrollWidth, row.clientWidth])"""
+# The layout after a resize: drawn, and the sidebar's collapse transition finished.
+SETTLED = """async () => {
+    const finite = (d) => Promise.all(d.getAnimations()
+        .filter((a) => a.effect && a.effect.getComputedTiming().iterations !== Infinity)
+        .map((a) => a.finished.catch(() => null)));
+    const frames = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    await frames();
+    await finite(document);
+    await frames();
+}"""
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_on_a_phone_the_map_is_on_the_first_screen(page, server, lang):
+    page.set_viewport_size(PHONE)
+    open_app(page, f"{server.url}/?lang={lang}")
+    top = page.locator(MAP_IFRAME).bounding_box()["y"]
+    # At least a quarter of the first screen is map (the KPIs are a compact grid).
+    assert top <= PHONE["height"] * 0.75, top
+    assert page.evaluate(CUT_KPI_TEXTS) + page.evaluate(CUT_PICKERS) == []
+    # The filters are in the collapsed sidebar; the charts come after the map.
+    assert (
+        page.locator(SIDEBAR).bounding_box()["width"] == 0 or not page.locator(SIDEBAR).is_visible()
+    )
+    chart = page.locator('[data-testid="stPlotlyChart"]').first.bounding_box()
+    assert chart["y"] > top
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"phone-map-{lang}.png"))
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+# The shipped view (large counts, US$) and one whose figures read "not reported".
+@pytest.mark.parametrize("query", ["", "&kind=institution"])
+def test_no_kpi_text_or_metric_option_is_cut_at_any_width(page, server, lang, query):
+    page.set_viewport_size({"width": WIDTHS[0], "height": 1000})
+    open_app(page, f"{server.url}/?lang={lang}{query}")
+    expect(page.locator('[data-testid="stMetricValue"]')).to_have_count(5, timeout=TIMEOUT_MS)
+    cut = {}
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 1000})
+        page.evaluate(SETTLED)
+        if found := page.evaluate(CUT_KPI_TEXTS) + page.evaluate(CUT_PICKERS):
+            cut[width] = found
+    assert cut == {}
+    if not query:
+        page.set_viewport_size({"width": 1440, "height": 1000})
+        page.evaluate(SETTLED)
+        page.screenshot(path=str(ARTIFACTS / f"desktop-map-{lang}.png"))

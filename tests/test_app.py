@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from medmap.filters import Filters, compute_kpis, filter_entities
+from medmap.filters import Filters, compute_kpis, filter_entities, per_area
 from medmap.search import search_entities
 from medmap.state import clicked_barrio, selected_sectors
 from tests.conftest import ROOT
@@ -282,3 +282,19 @@ def test_a_year_outside_the_timeline_is_dropped_with_a_notice(expected_companies
     assert "year=" in " ".join(w.value for w in at.warning)
     assert at.select_slider(key="year").value == "all"
     assert metric(at, "Companies shown") == str(expected_companies(Filters()))
+
+
+@pytest.mark.parametrize(("level", "metric_name"), [("barrio", "entities"), ("comuna", "staff")])
+def test_map_as_a_table_lists_the_choropleths_values(located, dataset, level, metric_name):
+    at = app(lang="es")
+    at.button_group(key="map_metric").set_value(metric_name).run()
+    at.button_group(key="map_level").set_value(level).run()
+    assert not at.exception
+    expander = next(e for e in at.expander if e.label == "El mapa como tabla")
+    table = expander.table[0].value
+    values = per_area(located, dataset.staff, dataset.funding, f"{level}_code")[metric_name]
+    got = table.set_index("Código").iloc[:, -1]
+    assert sorted(got.index) == sorted(values.index)
+    assert got[values.index].astype(float).tolist() == pytest.approx(
+        values.astype(float).tolist(), nan_ok=True
+    )

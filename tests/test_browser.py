@@ -316,7 +316,8 @@ def test_shared_link_restores_view_in_spanish(page, server, dataset, located):
     sidebar = page.locator('[data-testid="stSidebar"]')
     expect(sidebar.locator('[data-testid="stCode"]')).to_have_count(0)
     sidebar.get_by_role("button", name=re.compile("Compartir esta vista")).click()
-    code = page.locator('[data-testid="stPopoverBody"] [data-testid="stCode"]')
+    # The link first; the embed code below it (tests/test_embed.py).
+    code = page.locator('[data-testid="stPopoverBody"] [data-testid="stCode"]').first
     expect(code).to_be_visible()
     screenshot(page, "share-popover-es.png")
     link = code.inner_text().strip()

@@ -32,7 +32,14 @@ SHAPES = {
         for code, name, dx in (("A", "<img src=x onerror=alert(1)>", 0), ("B", "Beta", 0.02))
     ],
 }
-TEXT = {"barrio": "Barrio", "comuna": "Comuna", "noValue": "#f7f7f7", "failed": "failed"}
+TEXT = {
+    "barrio": "Barrio",
+    "comuna": "Comuna",
+    "noValue": "#f7f7f7",
+    "fillOpacity": 0.65,
+    "chosen": "#000000",
+    "failed": "failed",
+}
 
 
 @pytest.fixture
@@ -167,3 +174,40 @@ def test_stations_wait_for_the_layer_control(map_page):
     )
     assert on_map is False
     map_page.wait_for_function("() => stations.getLayers().length === 2")
+
+
+def test_the_layer_control_works_from_the_keyboard_and_comes_before_the_markers(map_page):
+    map_page.evaluate(
+        """() => {
+            L.marker([6.205, -75.59]).addTo(map);  // focusable, like medmap's institutions
+            medmap.controlsFirst(map);
+            L.control.layers(null, {"A": L.layerGroup().addTo(map)}, {collapsed: true}).addTo(map);
+        }"""
+    )
+    # Tab from the map: the controls come before the marker.
+    map_page.locator(".leaflet-container").focus()
+    focused = []
+    for _ in range(8):
+        map_page.keyboard.press("Tab")
+        focused.append(map_page.evaluate("() => document.activeElement.className"))
+    toggle = next(i for i, c in enumerate(focused) if "leaflet-control-layers-toggle" in c)
+    marker = next(i for i, c in enumerate(focused) if "leaflet-marker-icon" in c)
+    assert toggle < marker, focused
+    control = map_page.locator(".leaflet-control-layers")
+    # Enter opens the list and moves focus into it; Space toggles the layer.
+    map_page.locator(".leaflet-control-layers-toggle").focus()
+    map_page.keyboard.press("Enter")
+    assert "leaflet-control-layers-expanded" in control.get_attribute("class")
+    checkbox = control.locator("input")
+    assert checkbox.evaluate("(e) => e === document.activeElement")
+    map_page.keyboard.press("Space")
+    assert not checkbox.is_checked()
+    # Escape closes it and gives focus back to the toggle; tabbing out closes it too.
+    map_page.keyboard.press("Escape")
+    assert "leaflet-control-layers-expanded" not in control.get_attribute("class")
+    assert map_page.evaluate("() => document.activeElement.className").startswith(
+        "leaflet-control-layers-toggle"
+    )
+    map_page.keyboard.press(" ")
+    map_page.keyboard.press("Tab")
+    assert "leaflet-control-layers-expanded" not in control.get_attribute("class")

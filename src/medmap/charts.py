@@ -14,13 +14,15 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from medmap.colors import ORIGIN_COLORS
+from medmap.colors import OKABE_ITO, ORIGIN_COLORS, OUTLINE_COLOR
 from medmap.escaping import html_text
 from medmap.filters import ORIGIN_OPTIONS, largest_raised, latest_staff, origin_codes
 from medmap.i18n import format_count, format_usd, t
 
 FONT = dict(family="Source Sans Pro, sans-serif", size=13)
 QUALIFIER_MARK = {"approx": "~", "min": ">", "planned": "plan ", "forecast": "fcst ", "exact": ""}
+# Sector bars are outlined, so a light sector colour still stands out 3:1 from the white.
+BAR_OUTLINE = dict(color=OUTLINE_COLOR, width=1)
 
 
 def _layout(
@@ -35,6 +37,7 @@ def _layout(
         yaxis_title=y_title,
         showlegend=False,
         plot_bgcolor="white",
+        colorway=list(OKABE_ITO),  # publishers, event types: colour-blind-safe categories
     )
     fig.update_xaxes(gridcolor="#eee")
     return fig
@@ -51,6 +54,7 @@ def sector_chart(
             y=[html_text(sector_labels.get(s, s)) for s in counts.index],
             orientation="h",
             marker_color=[colors.get(s, "#888") for s in counts.index],
+            marker_line=BAR_OUTLINE,
             customdata=list(counts.index),
             hovertemplate="%{y}: %{x}<extra></extra>",
         )
@@ -94,6 +98,7 @@ def company_values_chart(
             text=labels,
             textposition="auto",
             marker_color=[colors.get(s, "#888") for s in ordered["sector"]],
+            marker_line=BAR_OUTLINE,
             customdata=list(ordered["sector"]),
             hovertext=hover,
             hoverinfo="text",

@@ -60,6 +60,21 @@ def safe_url(url: object) -> str | None:
     return text if text.lower().startswith(("https://", "http://")) else None
 
 
+def html_attribute(value: object) -> str:
+    """Text inside a double-quoted HTML attribute (the embed code); missing -> "".
+    Apostrophes stay as typed: the code is read and pasted by people."""
+    return "" if is_missing(value) else html.escape(str(value), quote=False).replace('"', "&quot;")
+
+
+_URL_ENDS: Final = {ord(c): f"%{ord(c):02X}" for c in "<> \t\r\n\\"}
+
+
+def markdown_url(url: str) -> str:
+    """A URL as a markdown link destination: in angle brackets (so parentheses are kept),
+    with the characters that could end it percent-encoded."""
+    return f"<{url.translate(_URL_ENDS)}>"
+
+
 def markdown_text(text: str) -> str:
     """Data text for a markdown caption: markup characters escaped, autolinks broken."""
     escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", text)

@@ -111,6 +111,18 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "en": "The address bar already holds every filter and the language: copy it, or this link.",
         "es": "La barra de direcciones ya contiene todos los filtros y el idioma: cópiela, o este enlace.",
     },
+    "embed_help": {
+        "en": "To show this view on another site, paste this code into its page:",
+        "es": "Para mostrar esta vista en otro sitio, pegue este código en su página:",
+    },
+    "embed_title": {
+        "en": "medmap: Medellín's tech ecosystem on a map",
+        "es": "medmap: el ecosistema tecnológico de Medellín en un mapa",
+    },
+    "embed_source": {
+        "en": "medmap · view the full dashboard",
+        "es": "medmap · ver el tablero completo",
+    },
     "link_dropped": {
         "en": "Some values in the link were not recognised and were ignored: {values}",
         "es": "Algunos valores del enlace no se reconocieron y se ignoraron: {values}",
@@ -178,8 +190,17 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
     "metric_staff": {"en": "Reported staff", "es": "Personal reportado"},
     "metric_funding": {"en": "Reported funding (US$)", "es": "Financiación reportada (US$)"},
     "map_caption": {
-        "en": "Map of Medellín's barrios with Sevilla and the Innovation District outlined; markers for institutions and company offices. Hollow dashed markers are approximate (placed in their barrio, comuna or district). Entities with no map point are listed in the map's “Not on the map” box.",
-        "es": "Mapa de los barrios de Medellín con Sevilla y el Distrito de Innovación delineados; marcadores de instituciones y oficinas de empresas. Los marcadores huecos y punteados son aproximados (ubicados en su barrio, comuna o distrito). Las entidades sin punto en el mapa se listan en el recuadro «Fuera del mapa».",
+        "en": "Map of Medellín's barrios with Sevilla and the Innovation District outlined; diamonds for institutions, circles for company offices, coloured by sector (the seven sectors with most companies, as in the sector chart; grey for the others). Hollow dashed markers are approximate (placed in their barrio, comuna or district). Darker areas have more. Entities with no map point are listed in the map's “Not on the map” box.",
+        "es": "Mapa de los barrios de Medellín con Sevilla y el Distrito de Innovación delineados; rombos para las instituciones, círculos para las oficinas de empresas, coloreados por sector (los siete sectores con más empresas, como en el gráfico de sectores; gris para los demás). Los marcadores huecos y punteados son aproximados (ubicados en su barrio, comuna o distrito). Las áreas más oscuras tienen más. Las entidades sin punto en el mapa se listan en el recuadro «Fuera del mapa».",
+    },
+    "map_table": {"en": "Map as a table", "es": "El mapa como tabla"},
+    "map_table_help": {
+        "en": "{level}: {metric}, the same figures that colour the map, most first. Entities not placed in a {area} are not counted.",
+        "es": "{level}: {metric}, las mismas cifras que colorean el mapa, de mayor a menor. No se cuentan las entidades sin {area}.",
+    },
+    "map_table_empty": {
+        "en": "No area has a value in this view.",
+        "es": "Ningún área tiene un valor en esta vista.",
     },
     "area_count": {
         "en": "{n} company offices in {area}",

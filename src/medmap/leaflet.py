@@ -111,6 +111,13 @@ class FrameLabel(_Control):
         super().__init__("labelFrame", {"label": label})
 
 
+class ControlsFirst(_Control):
+    """The map's controls before its markers in the tab order (Leaflet puts them after)."""
+
+    def __init__(self):
+        super().__init__("controlsFirst", {})
+
+
 class StationsLayer(folium.map.Layer):
     """Metro stations fetched from a static URL; off until chosen in the layer control."""
 

@@ -20,7 +20,9 @@ import geopandas as gpd
 import pandas as pd
 
 from medmap.colors import (
+    AREA_FILL_OPACITY,
     NO_VALUE_COLOR,
+    OUTLINE_COLOR,
     UNKNOWN_SECTOR_COLOR,
     class_breaks,
     color_for,
@@ -32,6 +34,7 @@ from medmap.i18n import format_count, t
 from medmap.leaflet import (
     AreaLayer,
     Attribution,
+    ControlsFirst,
     FrameLabel,
     LegendControl,
     MapScripts,
@@ -139,6 +142,7 @@ def build_base_map(
     m = folium.Map(location=MEDELLIN_CENTER, zoom_start=12, tiles=None, control_scale=True)
     MapScripts().add_to(m)
     FrameLabel(t("map_label", lang)).add_to(m)
+    ControlsFirst().add_to(m)
     folium.TileLayer("OpenStreetMap", name="OpenStreetMap", control=False, opacity=0.6).add_to(m)
     Attribution(GEOMETRY_ATTRIBUTION).add_to(m)
     text = _area_text(lang)
@@ -162,6 +166,8 @@ def _area_text(lang: str) -> dict[str, str]:
         "barrio": t("tooltip_barrio", lang),
         "comuna": t("tooltip_comuna", lang),
         "noValue": NO_VALUE_COLOR,
+        "fillOpacity": AREA_FILL_OPACITY,
+        "chosen": OUTLINE_COLOR,
         "failed": t("map_shapes_failed", lang),
     }
 
@@ -203,6 +209,7 @@ def _district_outlines(
             (area.bounds[1], area.centroid.x),
             icon=folium.DivIcon(html=district_label_html(labels[code]), icon_size=(0, 0)),
             interactive=False,
+            keyboard=False,  # a label, not a control: kept out of the tab order
         ).add_to(group)
     return group
 
@@ -238,6 +245,7 @@ def _sevilla_highlight(sevilla: gpd.GeoDataFrame, lang: str) -> folium.FeatureGr
         (label_point.y, label_point.x),
         icon=folium.DivIcon(html=sevilla_label_html(lang), icon_size=(0, 0)),
         interactive=False,
+        keyboard=False,
     ).add_to(highlight)
     return highlight
 
@@ -290,11 +298,13 @@ def unplaced_entries(
 
 def entity_marker(row: Mapping, text: EntityText, colors: Mapping[str, str], lang: str) -> dict:
     """One entity's marker for ``MarkerLayer``: a diamond for institutions, a circle for
-    companies; approximate points are dashed and hollow."""
+    companies filled with its sector's colour inside a black outline (visible on every
+    area colour); approximate points are dashed and hollow."""
     not_reported = t("not_reported", lang)
+    sector = text.sectors.get(row["sector"], row["sector"] or "")
     popup = entity_popup(
         row,
-        text.sectors.get(row["sector"], row["sector"] or ""),
+        sector,
         text.staff.get(row["entity_id"], not_reported),
         text.funding.get(row["entity_id"], not_reported),
         sources_links(row["sources"], text.source_urls),
@@ -305,7 +315,7 @@ def entity_marker(row: Mapping, text: EntityText, colors: Mapping[str, str], lan
         "lat": round(row["geometry"].y, 6),
         "lon": round(row["geometry"].x, 6),
         "name": str(row["name"]),
-        "tooltip": entity_tooltip(row, lang),
+        "tooltip": entity_tooltip(row, lang, sector),
         "popup": popup,
     }
     approx = bool(row["approximate"])
@@ -321,10 +331,10 @@ def entity_marker(row: Mapping, text: EntityText, colors: Mapping[str, str], lan
         color = colors.get(row["sector"], UNKNOWN_SECTOR_COLOR)
         marker["style"] = {
             "radius": 7,
-            "color": color,
-            "weight": 2,
+            "color": OUTLINE_COLOR,
+            "weight": 1.5,
             "fillColor": color,
-            "fillOpacity": 0.15 if approx else 0.85,
+            "fillOpacity": 0.25 if approx else 0.9,
             "dashArray": "3 3" if approx else None,
             "className": f"{COMPANY_CLASS}{approx_class}",
         }
@@ -342,7 +352,7 @@ def area_count_markers(aggregates: pd.DataFrame, lang: str) -> list[dict]:
                 "lon": round(row.lon, 6),
                 "style": {
                     "radius": min(4 + math.sqrt(row.count) / 2, 30),
-                    "color": "#444",
+                    "color": OUTLINE_COLOR,
                     "weight": 1,
                     "fillColor": "#e4572e",
                     "fillOpacity": 0.7,
@@ -367,7 +377,7 @@ def build_view_layers(
 
     ``entities`` is the filtered, located frame.
     """
-    colors = dict(colors or sector_colors(entities["sector"].dropna()))
+    colors = dict(colors or sector_colors(entities["sector"].dropna(), entities))
     has_point = entities.geometry.notna()
     located = entities if has_point.all() else entities[has_point]
     company_points = located["kind"] == "company"

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from medmap.colors import NO_VALUE_COLOR, class_colors
+from medmap.colors import LEGEND_SWATCH_BORDER, NO_VALUE_COLOR, class_colors
 from medmap.escaping import leaflet_html as escape
 from medmap.escaping import safe_url
 from medmap.i18n import format_count, format_usd, t
@@ -55,7 +55,7 @@ def legend_html(
 def _swatch(color: str, label: str) -> str:
     return (
         f'<span style="display:inline-block;width:12px;height:12px;background:{color};'
-        f'border:1px solid #999;vertical-align:middle"></span> {escape(label)}'
+        f'border:1px solid {LEGEND_SWATCH_BORDER};vertical-align:middle"></span> {escape(label)}'
     )
 
 
@@ -88,12 +88,15 @@ def entity_popup(
     )
 
 
-def entity_tooltip(row: Mapping, lang: str) -> str:
-    """The entity's name, and its placement when the point is approximate."""
-    if not row["approximate"]:
+def entity_tooltip(row: Mapping, lang: str, sector: str = "") -> str:
+    """The entity's name, then its sector (what the marker's colour means, in words) and
+    its placement when the point is approximate."""
+    notes = [sector] if sector else []
+    if row["approximate"]:
+        notes.append(t("precision_" + row["location_precision"], lang))
+    if not notes:
         return escape(row["name"])
-    precision = t("precision_" + row["location_precision"], lang)
-    return f"{escape(row['name'])} <i>({escape(precision)})</i>"
+    return f"{escape(row['name'])} <i>({escape(' · '.join(notes))})</i>"
 
 
 def sources_links(source_ids: str, urls: Mapping[str, str]) -> str:

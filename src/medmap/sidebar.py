@@ -10,6 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from medmap.data import Dataset
+from medmap.embed import embed_code, embed_url
 from medmap.escaping import inline_code, markdown_text
 from medmap.filters import ORIGIN_OPTIONS, barrio_options, dropped_values
 from medmap.geo import Layers
@@ -144,7 +145,11 @@ def _share_popover(lang: str) -> None:
     with st.popover(t("copy_link", lang), icon=":material/share:", width="stretch"):
         st.caption(t("copy_link_help", lang))
         query = query_for(current_filters(), current_lang())
-        st.code(share_url(st.context.url or "", query), language=None, wrap_lines=True)
+        link = share_url(st.context.url or "", query)
+        st.code(link, language=None, wrap_lines=True)
+        st.caption(t("embed_help", lang))
+        code = embed_code(embed_url(link), t("embed_title", lang))
+        st.code(code, language="html", wrap_lines=True)
 
 
 def _page_language(lang: str) -> None:

@@ -1,4 +1,5 @@
-"""Page pieces the pages share: empty state, figure tables, area columns, the template download."""
+"""Page pieces the pages share: empty state, figure tables, area columns, the template download,
+the map as a table."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from medmap.i18n import format_count, format_usd, t
+from medmap.map_table import map_table
+from medmap.maps import Choropleth
 from medmap.problems import Problem
 from medmap.upload import template_csv
 
@@ -56,3 +59,31 @@ def styled_figures(df: pd.DataFrame, lang: str, counts=(), money=()) -> object:
     formats = {c: (lambda v, lang=lang: format_count(v, lang)) for c in counts}
     formats |= {c: (lambda v, lang=lang: format_usd(v, lang)) for c in money}
     return df.style.format(formats, na_rep=t("not_reported", lang))
+
+
+def map_as_table(choropleth: Choropleth, areas: pd.DataFrame, lang: str) -> None:
+    """Under the map: its areas and values as a real table (read by screen readers)."""
+    rows = map_table(choropleth, areas)
+    metric = t(f"metric_{choropleth.metric}", lang)
+    with st.expander(t("map_table", lang), icon=":material/table_view:"):
+        st.caption(
+            t(
+                "map_table_help",
+                lang,
+                level=t(f"legend_title_{choropleth.level}", lang),
+                metric=metric,
+                area=t(f"legend_level_{choropleth.level}", lang),
+            )
+        )
+        if rows.empty:
+            st.caption(t("map_table_empty", lang))
+            return
+        money = choropleth.metric == "funding"
+        shown = rows.rename(
+            columns={"code": t("col_code", lang), "name": t("col_area", lang), "value": metric}
+        )
+        st.table(
+            styled_figures(shown, lang, counts=() if money else (metric,), money=(metric,) * money),
+            hide_index=True,
+            height="content" if len(rows) <= 15 else 420,
+        )

@@ -59,7 +59,7 @@
     return function (feature) {
       var code = feature.properties.code;
       var chosen = level === "barrio" && view.selected.indexOf(code) >= 0;
-      var lines = level === "barrio" ? { color: chosen ? "#1f1f1f" : "#7f7f7f", weight: chosen ? 2.5 : 0.6 } : { color: "#333", weight: 1.4 };
+      var lines = level === "barrio" ? { color: chosen ? text.chosen : "#7f7f7f", weight: chosen ? 2.5 : 0.6 } : { color: "#333", weight: 1.4 };
       if (view.level !== level) {
         lines.fillOpacity = 0;
         lines.fill = level === "barrio"; // a transparent fill still takes the clicks
@@ -68,7 +68,7 @@
       var entry = view.values[code];
       lines.fill = true;
       lines.fillColor = entry ? entry[0] : text.noValue;
-      lines.fillOpacity = 0.65;
+      lines.fillOpacity = text.fillOpacity;
       return lines;
     };
   }
@@ -284,8 +284,60 @@
     map.getContainer().setAttribute("aria-label", text.label);
   }
 
+  // Keyboard use of Leaflet's collapsed layer control: Enter or Space on its toggle opens
+  // the list and moves focus into it (Leaflet hides the toggle it opens), Escape closes it
+  // and gives focus back, and tabbing out of it closes it.
+  function keyboardLayers(control, container) {
+    var toggle = container.querySelector(".leaflet-control-layers-toggle");
+    if (!toggle) {
+      return;
+    }
+    toggle.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" || event.key === " ") {
+        event.preventDefault();
+        control.expand();
+        var first = container.querySelector("input");
+        if (first) {
+          first.focus();
+        }
+      }
+    });
+    container.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") {
+        control.collapse();
+        toggle.focus();
+      }
+    });
+    container.addEventListener("focusout", function (event) {
+      if (!container.contains(event.relatedTarget)) {
+        control.collapse();
+      }
+    });
+  }
+
+  // streamlit-folium adds a new layer control on every rerun: each one gets the keys above.
+  var layersOnAdd = L.Control.Layers.prototype.onAdd;
+  L.Control.Layers.include({
+    onAdd: function (map) {
+      var container = layersOnAdd.call(this, map);
+      keyboardLayers(this, container);
+      return container;
+    },
+  });
+
+  // Controls first in the tab order: Leaflet puts them after the map pane, so a keyboard
+  // user would tab through every marker before reaching the layers or the legend.
+  function controlsFirst(map) {
+    var root = map.getContainer();
+    var controls = root.querySelector(".leaflet-control-container");
+    if (controls) {
+      root.insertBefore(controls, root.firstChild);
+    }
+  }
+
   window.medmap = {
     labelFrame: labelFrame,
+    controlsFirst: controlsFirst,
     areaLayer: areaLayer,
     legendControl: legendControl,
     unplacedControl: unplacedControl,
