@@ -48,9 +48,12 @@ st.title(t("app_title", lang))
 if embedded:
     embed.source_link(lang)
 else:
-    st.caption(t("app_subtitle", lang))
+    st.container(key=styles.SUBTITLE_KEY).caption(t("app_subtitle", lang))
 # Before the view is built: the year from a link applies on the first run.
 render_year_control(loaded, runtime.get_years(), state.current_filters(), lang)
 state.publish_view(loaded)  # the one load of this run, read by the page
 page.run()
+styles.set_page_language(
+    lang
+)  # last: the page's elements keep their places (the map is not remounted)
 runtime.release_free_memory()

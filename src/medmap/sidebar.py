@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from pathlib import Path
 
 import streamlit as st
 
@@ -42,7 +41,6 @@ from medmap.state import (
 from medmap.timeline import year_options
 
 MAX_SHOWN_DROPPED = 8
-PAGE_LANG_JS = (Path(__file__).parent / "js" / "page-lang.js").read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True)
@@ -109,7 +107,6 @@ def render_sidebar(layers: Layers, dataset: Dataset, years: list[int]) -> None:
         )
         _notices(lang)
         _share_popover(lang)
-        _page_language(lang)
 
 
 def _filter_box(box: FilterBox, lang: str) -> list[str]:
@@ -150,14 +147,6 @@ def _share_popover(lang: str) -> None:
         st.caption(t("embed_help", lang))
         code = embed_code(embed_url(link), t("embed_title", lang))
         st.code(code, language="html", wrap_lines=True)
-
-
-def _page_language(lang: str) -> None:
-    # ``lang`` is one of LANGS (checked above), never text from the link itself.
-    st.html(
-        f'<span hidden data-medmap-lang="{lang}"></span><script>{PAGE_LANG_JS}</script>',
-        unsafe_allow_javascript=True,
-    )
 
 
 def describe_dropped(dropped: dict[str, list[str]]) -> str:

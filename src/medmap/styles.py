@@ -1,4 +1,4 @@
-"""The app's own CSS (Streamlit): the compact KPI grid, phone sizes, the embedded view.
+"""The app's own CSS and page language (Streamlit): KPI grid, phone sizes, embedded view.
 
 The rules live in ``css/*.css``; ``st.html`` sends a style-only file to Streamlit's
 event container, so it takes no space on the page.
@@ -12,7 +12,10 @@ from typing import Final
 import streamlit as st
 
 CSS_DIR: Final = Path(__file__).parent / "css"
+PAGE_LANG_JS: Final = (Path(__file__).parent / "js" / "page-lang.js").read_text(encoding="utf-8")
 KPI_KEY: Final = "kpis"  # the container of the Map page's KPIs (layout.css: .st-key-kpis)
+SUBTITLE_KEY: Final = "subtitle"  # the app's subtitle, left out on phones
+YEAR_CONTROL_KEY: Final = "year-control"  # the year control, compact on phones
 
 
 def apply(embedded: bool) -> None:
@@ -20,3 +23,14 @@ def apply(embedded: bool) -> None:
     st.html(CSS_DIR / "layout.css")
     if embedded:
         st.html(CSS_DIR / "embed.css")
+
+
+def set_page_language(lang: str) -> None:
+    """``<html lang>`` follows the chosen language (app.py, after the page).
+
+    ``lang`` is one of LANGS (checked by the language radio), never text from the link.
+    """
+    st.html(
+        f'<span hidden data-medmap-lang="{lang}"></span><script>{PAGE_LANG_JS}</script>',
+        unsafe_allow_javascript=True,
+    )

@@ -16,6 +16,7 @@ from medmap.filters import Filters, filter_entities, year_in_medellin
 from medmap.i18n import format_count, t
 from medmap.runtime import Loaded
 from medmap.state import ALL_YEARS, UNDATED_KEY, YEAR_KEY
+from medmap.styles import YEAR_CONTROL_KEY
 
 PLAYING_KEY = "_playing"
 LAST_STEP_KEY = "_last_year_step"
@@ -44,7 +45,8 @@ def render_year_control(loaded: Loaded, years: list[int], filters: Filters, lang
     # Always there, ticking only while playing: the page keeps the same elements, so the
     # map below is never remounted. Before the slider: a step may set its value.
     st.fragment(_step, run_every=STEP_SECONDS if playing else None)(years)
-    slider_col, play_col, undated_col = st.columns([5, 2, 3], vertical_alignment="bottom")
+    columns = st.container(key=YEAR_CONTROL_KEY).columns([5, 2, 3], vertical_alignment="bottom")
+    slider_col, play_col, undated_col = columns
     with slider_col:
         st.select_slider(
             t("year_control", lang),
