@@ -211,3 +211,26 @@ def test_the_layer_control_works_from_the_keyboard_and_comes_before_the_markers(
     map_page.keyboard.press(" ")
     map_page.keyboard.press("Tab")
     assert "leaflet-control-layers-expanded" not in control.get_attribute("class")
+
+
+def test_releasing_the_previous_view_drops_what_upstream_keeps(map_page):
+    released = map_page.evaluate(
+        """() => {
+      for (const color of ["#111", "#222", "#333"]) {
+        const style = document.createElement("style");
+        style.textContent = `:root {--primary-color: ${color};}`;
+        document.head.appendChild(style);
+      }
+      window.feature_group = [L.featureGroup(), L.featureGroup()];
+      window.layer_control = L.control.layers({}, {}, {collapsed: true}).addTo(map);
+      const before = map.listens("click");
+      medmap.releasePreviousView();
+      const themes = [...document.head.querySelectorAll("style")]
+        .filter((s) => s.textContent.includes("--primary-color"));
+      return {before, after: map.listens("click"), groups: window.feature_group.length,
+              themes: themes.map((s) => s.textContent)};
+    }"""
+    )
+    assert released["before"] is True and released["after"] is False
+    assert released["groups"] == 0
+    assert released["themes"] == [":root {--primary-color: #333;}"]  # the newest only

@@ -290,3 +290,12 @@ def test_a_district_placement_is_named_in_its_popup(render, located):
     assert not district.empty and district.geometry.notna().all()
     _, html = render(district)
     assert "Innovation District" in html.split("medmap.addMarkers", 1)[1]
+
+
+def test_each_update_first_releases_what_the_previous_one_left(render):
+    """Issue #15: the release call runs before this view's markers and layer control."""
+    _, html = render()
+    release = html.index("medmap.releasePreviousView();")
+    assert release < html.index("medmap.addMarkers(")
+    assert release < html.index("L.control.layers(")
+    assert html.count("medmap.releasePreviousView();") == 1

@@ -158,6 +158,23 @@ medmap.setView({{ this.state_json }});
         self.state_json = script_json(state)
 
 
+class ReleasePreviousView(MacroElement):
+    """First script of every in-place update: drops what the previous update left reachable
+    (upstream causes in ``medmap.releasePreviousView`` and README, "Long-lived pages")."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+medmap.releasePreviousView();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "ReleasePreviousView"
+
+
 class MarkerLayer(MacroElement):
     """Markers from one JSON list, built in the browser into the parent layer.
 

@@ -39,6 +39,7 @@ from medmap.leaflet import (
     LegendControl,
     MapScripts,
     MarkerLayer,
+    ReleasePreviousView,
     StationsLayer,
     UnplacedControl,
     ViewState,
@@ -394,6 +395,8 @@ def build_view_layers(
         (institution_markers if row["kind"] == "institution" else company_markers).append(marker)
 
     institutions = folium.FeatureGroup(name=t("layer_institutions", lang))
+    # First: it runs before this update's groups and layer control exist (issue #15).
+    ReleasePreviousView().add_to(institutions)
     MarkerLayer(institution_markers).add_to(institutions)
     companies = folium.FeatureGroup(name=t("layer_companies", lang))
     cluster = folium.plugins.MarkerCluster(

@@ -335,7 +335,33 @@
     }
   }
 
+  // First call of every in-place update (issue #15): streamlit-folium removes the previous
+  // view's layers from the map, but three things upstream kept every previous view alive.
+  // - streamlit-folium 0.27 pushes each update's groups onto window.feature_group and never
+  //   empties it (every old marker, tooltip and popup stays reachable);
+  // - Leaflet 1.9.3's collapsed layer control adds a map "click" listener that its onRemove
+  //   never takes off (each removed control, and the layers it lists, stays reachable);
+  // - streamlit-component-lib 2.0 appends a theme style element for every render message.
+  var THEME_STYLE = /^\s*:root\s*\{\s*--primary-color:/;
+  function releasePreviousView() {
+    var map = window.map;
+    var control = window.layer_control;
+    if (map && control && control.collapse) {
+      map.off("click", control.collapse, control);
+    }
+    if (window.feature_group) {
+      window.feature_group.length = 0;
+    }
+    var themes = Array.prototype.filter.call(document.head.getElementsByTagName("style"), function (s) {
+      return THEME_STYLE.test(s.textContent);
+    });
+    themes.slice(0, -1).forEach(function (s) {
+      s.remove();
+    });
+  }
+
   window.medmap = {
+    releasePreviousView: releasePreviousView,
     labelFrame: labelFrame,
     controlsFirst: controlsFirst,
     areaLayer: areaLayer,
