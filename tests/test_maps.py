@@ -241,3 +241,12 @@ def test_view_state_cannot_close_the_script_it_is_written_into():
 
     element = ViewState({"legend": "</script><script>alert(1)</script>", "x": "a&b"})
     assert "</" not in element.state_json and "&" not in element.state_json
+
+
+def test_each_update_first_releases_what_the_previous_one_left():
+    """Issue #15: the release script runs before this view's markers and layer control."""
+    _, html = render()
+    release = html.index("window.feature_group.length = 0")
+    assert release < html.index("target.addLayer(marker)")
+    assert release < html.index("L.control.layers(")
+    assert html.count("window.feature_group.length = 0") == 1

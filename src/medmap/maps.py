@@ -483,6 +483,52 @@ class MarkerLayer(MacroElement):
         self.markers_json = _script_json(markers)
 
 
+# --- issue #15: release what the previous in-place update left behind ---------------------
+class ReleasePreviousView(MacroElement):
+    """First script of every in-place update: drops what the previous update left behind.
+
+    streamlit-folium evaluates each update's feature groups in the map iframe after
+    removing the previous ones from the map, yet every update stayed reachable: +82 kB
+    of JS heap after GC and one ``<style>`` per filter change (issue #15). Upstream
+    causes, worked around here (README, "Long-lived pages"); each of the first two alone
+    keeps every old view (markers, tooltips, popups) alive:
+
+    - streamlit-folium 0.27: ``window.feature_group`` gets every update's groups pushed
+      and is never emptied;
+    - Leaflet 1.9.3: a collapsed ``L.control.layers`` adds ``map.on("click", collapse)``
+      and its ``onRemove`` never takes it off, so each removed control (its DOM and the
+      layers it lists) stays reachable from the map;
+    - streamlit-component-lib 2.0: every render message appends a theme ``<style>``
+      (``:root {--primary-color: ...}``) to the iframe's ``<head>``; only the newest counts.
+    """
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function () {
+  // The previous layer control, already removed from the map: take its listener off.
+  var map = window.map, control = window.layer_control;
+  if (map && control && control.collapse) { map.off("click", control.collapse, control); }
+  // The previous groups, already removed from the map: forget them.
+  if (window.feature_group) { window.feature_group.length = 0; }
+  // Keep only the newest theme <style> (appended just before this update was evaluated).
+  var themes = [].filter.call(document.head.getElementsByTagName("style"), function (s) {
+    return /^\\s*:root\\s*\\{\\s*--primary-color:/.test(s.textContent);
+  });
+  themes.slice(0, -1).forEach(function (s) { s.remove(); });
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "ReleasePreviousView"
+
+
+# --- end of issue #15 block ------------------------------------------------------------------
+
+
 def view_state(
     *,
     barrio_values: pd.Series,
@@ -654,6 +700,8 @@ def build_view_layers(
     if aggregated:
         company_markers += area_count_markers(aggregates, lang)
     institutions = folium.FeatureGroup(name=t("layer_institutions", lang))
+    # First: it runs before this update's groups and layer control exist (issue #15).
+    ReleasePreviousView().add_to(institutions)
     MarkerLayer(institution_markers).add_to(institutions)
     companies_group = folium.FeatureGroup(name=t("layer_companies", lang))
     cluster = folium.plugins.MarkerCluster(
