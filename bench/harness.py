@@ -88,8 +88,10 @@ INIT_SCRIPT = """
   };
   new MutationObserver(check).observe(document, {subtree: true, childList: true,
     attributes: true, attributeFilter: ["data-test-script-state"]});
-  // The moment the user picks an option of a select box (the start of a filter change).
+  // The moment the user picks an option of a select box (the start of a filter change),
+  // and the moment of the latest click of any kind (e.g. a chip's remove button).
   document.addEventListener("click", (e) => {
+    b.clickedAt = performance.now();
     if (e.target instanceof Element && e.target.closest('[role="option"]')) {
       b.chosenAt = performance.now();
     }
@@ -285,7 +287,7 @@ def server_log_tail(server: Server, chars: int = 3000) -> str:
 
 
 @contextlib.contextmanager
-def chromium() -> Iterator[Browser]:
+def chromium(extra_args: tuple[str, ...] = ()) -> Iterator[Browser]:
     """Debian Chromium, headless; every non-loopback request fails (a dead proxy).
 
     Playwright's ``route()`` would also block, but request interception turns
@@ -300,6 +302,7 @@ def chromium() -> Iterator[Browser]:
         *CHROMIUM_ARGS,
         f"--proxy-server=http://127.0.0.1:{dead}",
         "--proxy-bypass-list=127.0.0.1;localhost",
+        *extra_args,
     ]
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, headless=True, args=args)
@@ -387,8 +390,8 @@ def _spec(app: AppSpec, kpi_before: str | None = None, charts: bool = True) -> d
     }
 
 
-def wait_ready(page: Page, spec: dict, timeout_s: float) -> dict:
-    """Wait for READY, then for QUIET_MS without a new script run; the time READY last held."""
+def wait_ready(page: Page, spec: dict, timeout_s: float, quiet_ms: float = QUIET_MS) -> dict:
+    """Wait for READY, then for ``quiet_ms`` without a new script run; the time READY last held."""
     deadline = time.monotonic() + timeout_s
     while True:
         remaining = max(deadline - time.monotonic(), 0.1) * 1000
@@ -397,13 +400,14 @@ def wait_ready(page: Page, spec: dict, timeout_s: float) -> dict:
         except PlaywrightTimeout as err:
             raise MeasureError(f"not ready within {timeout_s:.0f} s") from err
         ready = handle.json_value()
+        handle.dispose()  # else the page keeps every result alive (a leak on long runs)
         try:
             page.wait_for_function(
                 "n => window.__bench.runStarts.length > n",
                 arg=ready["runs"],
                 polling="raf",
-                timeout=QUIET_MS,
-            )
+                timeout=quiet_ms,
+            ).dispose()
         except PlaywrightTimeout:
             return ready
         if time.monotonic() > deadline:

@@ -1,6 +1,7 @@
 """Browser benchmark of medmap against a naive map app and an empty-map floor.
 
     python bench/run.py [--quick] [--scale N] [--samples K] [--out bench/results/latest.json]
+    python bench/run.py --soak 1000          # one page, 1,000 in-place filter changes (soak.py)
 
 Starts each app with ``streamlit run`` on 127.0.0.1, drives Debian Chromium with
 Playwright, prints a table (median [min-max] per figure, medmap's ratios to
@@ -26,6 +27,7 @@ from pathlib import Path
 
 import harness
 import levers
+import soak
 import synthetic
 from harness import ROOT, AppSpec
 
@@ -79,7 +81,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--scale", type=int, default=None, metavar="N", help="N synthetic offices")
     parser.add_argument("--samples", type=int, default=None, metavar="K", help="default 5")
     parser.add_argument("--sessions", type=int, default=None, help="concurrent sessions (10)")
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "latest.json")
+    parser.add_argument(
+        "--out", type=Path, default=None, help="default bench/results/latest.json (soak.json)"
+    )
     parser.add_argument(
         "--apps", default=",".join(APPS), help="comma-separated subset of " + ",".join(APPS)
     )
@@ -99,7 +103,29 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="also measure another medmap checkout (e.g. a patched copy) as NAME, in the same "
         "interleaved loop, for a fair A/B with medmap; repeatable",
     )
+    parser.add_argument(
+        "--soak",
+        type=int,
+        default=None,
+        metavar="N",
+        help="instead of the benchmark: one medmap page, N in-place filter changes (even), "
+        "heap/DOM/RSS every --soak-every changes -> bench/results/soak.json",
+    )
+    parser.add_argument(
+        "--soak-every", type=int, default=100, metavar="K", help="a row every K changes (100)"
+    )
+    parser.add_argument(
+        "--soak-via",
+        choices=soak.VIAS,
+        default="multiselect",
+        help="how a sector is chosen: the sidebar multiselect (default) or a sector chart bar",
+    )
     args = parser.parse_args(argv)
+    if args.soak is not None and (args.soak < 2 or args.soak % 2 or args.soak_every % 2):
+        parser.error("--soak and --soak-every want even numbers (--soak >= 2)")
+    if args.out is None:
+        name = "latest.json" if args.soak is None else "soak.json"
+        args.out = ROOT / "bench" / "results" / name
     if args.quick:
         args.samples = args.samples or 1
         args.sessions = args.sessions or 3
@@ -629,10 +655,97 @@ def write_report(
     return report
 
 
+def soak_main(args: argparse.Namespace) -> int:
+    """``--soak N``: one medmap page, N in-place filter changes; what grows (see soak.py)."""
+    from medmap.assets import install_static_assets
+
+    install_static_assets(ROOT / "static")
+    started = time.monotonic()
+    info = meta(args)
+    info["args"].update(soak=args.soak, soak_every=args.soak_every, soak_via=args.soak_via)
+    print(
+        f"soak: {info['date']}  {info['nproc']} CPUs, {info['memory_gb']} GB, "
+        f"{info['chromium']}, Python {info['python']}, commit {info['git_commit']}"
+        f"{' (dirty)' if info['git_dirty'] else ''}, load {info['loadavg_start']}",
+        flush=True,
+    )
+    with tempfile.TemporaryDirectory(prefix="medmap-soak-") as tmp_name:
+        data_dir = None
+        if args.scale is not None:
+            data_dir = synthetic.make_data_dir(ROOT, Path(tmp_name) / "data", args.scale)
+        env = {"BENCH_REPO_ROOT": str(ROOT)}
+        if data_dir is not None:
+            env["MEDMAP_DATA_DIR"] = str(data_dir)
+        work = soak.workload(data_dir or ROOT / "data")
+        sectors = work["sectors"]
+        app = medmap_spec("medmap", args.medmap_app, env, {"barrios_shipped": work["barrios"]})
+        print(
+            f"soak: {args.soak} changes via the {args.soak_via}, sectors {', '.join(sectors)}",
+            flush=True,
+        )
+        # Rows after change 2, every --soak-every changes and at the end; growth is judged
+        # from the first of those after the warm-up (--soak-every, or 2 for short runs).
+        marks = {2, *range(args.soak_every, args.soak + 1, args.soak_every)}
+        reference = args.soak_every if args.soak_every < args.soak else 2
+
+        def progress(row: dict, seconds: float) -> None:
+            print(
+                f"soak: {row['changes']:>5} changes: heap {row['heap_mb']:.1f} MB "
+                f"(DOM {row['dom_heap_mb']:.1f}), elements page {row['page_elements']}, "
+                f"iframe {row['iframe_elements']} ({row['iframe_styles']} <style>), "
+                f"RSS {row['server_rss_mb']:.1f} MB ({seconds:.0f} s)",
+                flush=True,
+            )
+
+        server = harness.start_server(app, timeout_s=max(args.timeout, 120))
+        try:
+            with harness.chromium() as browser:
+                result = soak.run(
+                    browser,
+                    app,
+                    server,
+                    sectors,
+                    args.soak,
+                    marks,
+                    reference,
+                    args.soak_via,
+                    args.timeout,
+                    progress,
+                )
+        except harness.MeasureError as err:
+            print(f"soak FAILED: {err}\n--- server log ---\n{harness.server_log_tail(server)}")
+            return 1
+        finally:
+            harness.stop_server(server)
+    targets = soak.check_targets(result)
+    info.update(loadavg_end=os.getloadavg(), duration_s=round(time.monotonic() - started, 1))
+    report = {"meta": info, "soak": result, "targets": targets}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2, default=str) + "\n")
+    print()
+    print(
+        f"medmap soak — {args.soak} filter changes on one page (sector via the "
+        f"{args.soak_via}), {info['duration_s']:.0f} s"
+    )
+    print(soak.table(result))
+    print(
+        f"median filter change {result['filter_change_ms_median']:,.0f} ms "
+        f"(choose a sector {result['choose_ms_median']:,.0f} ms, "
+        f"remove it {result['remove_ms_median']:,.0f} ms); "
+        f"JS heap {result['heap_kb_per_change']:+.1f} kB per change from change {reference}"
+    )
+    print()
+    print(targets_text(targets))
+    print(f"\nwritten: {args.out}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     # A plain kill stops the run through the finally blocks: servers and browser go too.
     signal.signal(signal.SIGTERM, on_sigterm)
+    if args.soak is not None:
+        return soak_main(args)
     if not RAW_BARRIOS.is_file():
         raise SystemExit(
             f"bench: the raw barrios GeoJSON the naive app reads is missing: {RAW_BARRIOS}\n"
