@@ -86,6 +86,7 @@ SECTOR_BAR = """(sector) => {
     const bars = gd.querySelectorAll(".trace.bars .point path");
     for (let i = 0; i < points.length && i < bars.length; i++) {
       if (trace.customdata[points[i].i] !== sector) continue;
+      bars[i].scrollIntoView({block: "center"});  // long charts reach below the fold
       const box = bars[i].getBoundingClientRect();
       if (box.width < 1 || box.height < 1) return null;
       return {x: box.x + box.width / 2, y: box.y + box.height / 2};
