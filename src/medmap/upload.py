@@ -133,8 +133,19 @@ def read_upload(
     if not rows:
         return UploadResult(problems=problems or [Problem(UPLOAD_NAME, 0, "", "empty_file")])
     header, body = [h.strip() for h in rows[0]], rows[1:]
+    problems += _header_problems(header, len(body), max_rows)
+    if [p for p in problems if not p.notice]:
+        return UploadResult(problems=problems)
+
+    df, frame_problems = _frame(header, body)
+    return _valid_rows(df, problems + frame_problems, sectors, barrios, comunas, districts)
+
+
+def _header_problems(header: list[str], rows: int, max_rows: int) -> list[Problem]:
+    """Columns duplicated, missing (an optional one only with a notice) or not in the
+    schema (a notice); no rows, or too many."""
     duplicated = sorted({h for i, h in enumerate(header) if h in header[:i]})
-    problems += [Problem(UPLOAD_NAME, HEADER_LINE, h, "duplicate_column") for h in duplicated]
+    problems = [Problem(UPLOAD_NAME, HEADER_LINE, h, "duplicate_column") for h in duplicated]
     problems += [
         Problem(
             UPLOAD_NAME,
@@ -151,26 +162,28 @@ def read_upload(
         for h in dict.fromkeys(header)
         if h not in COLUMNS
     ]
-    if not body:
+    if not rows:
         problems.append(Problem(UPLOAD_NAME, 0, "", "no_rows"))
-    if len(body) > max_rows:
-        problems.append(Problem(UPLOAD_NAME, 0, "", "too_many_rows", str(len(body)), str(max_rows)))
-    if [p for p in problems if not p.notice]:
-        return UploadResult(problems=problems)
+    if rows > max_rows:
+        problems.append(Problem(UPLOAD_NAME, 0, "", "too_many_rows", str(rows), str(max_rows)))
+    return problems
 
-    wide = [r + [""] * (len(header) - len(r)) for r in body]
-    problems += [
+
+def _frame(header: list[str], body: list[list[str]]) -> tuple[pd.DataFrame, list[Problem]]:
+    """The rows as text in the schema's columns (a missing optional one empty), blanks as
+    missing, decimal commas read; a row with surplus fields is a problem."""
+    problems = [
         Problem(UPLOAD_NAME, i + HEADER_LINE + 1, "", "field_count", str(len(r)), str(len(header)))
         for i, r in enumerate(body)
         if len(r) > len(header)
     ]
+    wide = [r + [""] * (len(header) - len(r)) for r in body]
     df = pd.DataFrame([r[: len(header)] for r in wide], columns=header, dtype="string")
     for column in OPTIONAL_COLUMNS:
         if column not in df.columns:
             df[column] = pd.Series(pd.NA, index=df.index, dtype="string")
     df = df[list(COLUMNS)].replace(r"^\s*$", pd.NA, regex=True)
-    problems += _fix_decimal_commas(df)
-    return _valid_rows(df, problems, sectors, barrios, comunas, districts)
+    return df, problems + _fix_decimal_commas(df)
 
 
 def _valid_rows(
