@@ -287,8 +287,11 @@ def server_log_tail(server: Server, chars: int = 3000) -> str:
 
 
 @contextlib.contextmanager
-def chromium(extra_args: tuple[str, ...] = ()) -> Iterator[Browser]:
+def chromium(extra_args: tuple[str, ...] = (), driver=None) -> Iterator[Browser]:
     """Debian Chromium, headless; every non-loopback request fails (a dead proxy).
+
+    ``driver``: a running sync Playwright to launch from (a test run has one already, and
+    a second cannot start inside it); by default one is started for the benchmark.
 
     Playwright's ``route()`` would also block, but request interception turns
     Chromium's HTTP cache off, so a filter change would re-download the map
@@ -304,7 +307,7 @@ def chromium(extra_args: tuple[str, ...] = ()) -> Iterator[Browser]:
         "--proxy-bypass-list=127.0.0.1;localhost",
         *extra_args,
     ]
-    with sync_playwright() as playwright:
+    with contextlib.nullcontext(driver) if driver else sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, headless=True, args=args)
         try:
             yield browser

@@ -43,13 +43,13 @@ JIT_OFF = ("--js-flags=--no-sparkplug --no-maglev --no-opt",)
 
 
 @pytest.mark.timeout(600)
-def test_in_place_updates_release_the_previous_view(server):
+def test_in_place_updates_release_the_previous_view(server, playwright):
     chromium_path()  # skips (fails in CI) when Debian chromium is missing
     work = soak.workload(ROOT / "data")
     app = harness.AppSpec(
         "medmap", ROOT / "serve.py", {}, work["barrios"], True, "Companies shown", True
     )
-    with harness.chromium(JIT_OFF) as browser:
+    with harness.chromium(JIT_OFF, driver=playwright) as browser:
         result = soak.run(
             browser,
             app,
