@@ -64,9 +64,10 @@ if view.shown.empty:
 
 map_col, chart_col = st.columns([3, 2], gap="medium")
 with map_col:
-    metric_col, level_col = st.columns([3, 2])
+    # One row that wraps: the two pickers sit side by side where they fit, stacked where not.
+    pickers = st.container(horizontal=True, gap="small")
     metric = (
-        metric_col.segmented_control(
+        pickers.segmented_control(
             t("map_metric", lang),
             MAP_METRICS,
             format_func=lambda m: t(f"metric_{m}", lang),
@@ -76,7 +77,7 @@ with map_col:
         or "entities"
     )
     level = (
-        level_col.segmented_control(
+        pickers.segmented_control(
             t("map_level", lang),
             MAP_LEVELS,
             format_func=lambda level: t(f"level_{level}", lang),
