@@ -15,7 +15,7 @@ them the heap holds only what the page keeps (compiled code of a page that is st
 warming up grows for ~100 changes, by MBs that stop growing; that is not retention).
 Measured that way on this page, the map's leak (issue #15) was 82 kB per change
 (every view's layers, markers, tooltips, popups, layer control and a theme ``<style>``),
-and with the fix 2-5 kB per change remain (the browser's own buffers: performance
+and with the fix 2-6 kB per change remain (the browser's own buffers: performance
 entries, bytecode of code paths seen late). 20 kB is four times the residue and a
 quarter of the leak, so the test fails on a leak of a quarter of one view's worth.
 """
