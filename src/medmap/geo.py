@@ -108,27 +108,7 @@ def locate_entities(
     neither barrio nor comuna (that would be false precision). ``district_code``
     is the district of district-level rows, None for the others.
     """
-    precision, code = entities["location_precision"], entities["location_code"]
-    # Vectorised so that a registry of 100,000 offices places in well under a second.
-    stated = gpd.points_from_xy(
-        pd.to_numeric(entities["lon"], errors="coerce"),
-        pd.to_numeric(entities["lat"], errors="coerce"),
-    )
-    barrio_points = barrios.set_index("code").geometry.representative_point()
-    comuna_points = comunas.set_index("code").geometry.representative_point()
-    district_points = (
-        district_areas(districts, barrios).representative_point()
-        if districts is not None and len(districts)
-        else None
-    )
-    points = gpd.GeoSeries([None] * len(entities), index=entities.index, crs=WGS84)
-    is_stated = (precision == "coordinates").to_numpy()
-    points[is_stated] = gpd.GeoSeries(stated, index=entities.index, crs=WGS84)[is_stated]
-    levels = (("barrio", barrio_points), ("comuna", comuna_points), ("district", district_points))
-    for level, lookup in levels:
-        chosen = (precision == level).to_numpy()
-        if chosen.any() and lookup is not None:
-            points[chosen] = code[chosen].map(lookup).to_numpy()
+    points = _entity_points(entities, barrios, comunas, districts)
     # Shallow: pandas copy-on-write keeps the caller's frame intact without a second copy.
     located = gpd.GeoDataFrame(entities.copy(deep=False), geometry=points, crs=WGS84)
     located["approximate"] = located["location_precision"].isin(APPROXIMATE_PRECISIONS)
@@ -152,6 +132,37 @@ def locate_entities(
     )
     located["district_code"] = located["location_code"].where(district_level, None)
     return located
+
+
+def _entity_points(
+    entities: pd.DataFrame,
+    barrios: gpd.GeoDataFrame,
+    comunas: gpd.GeoDataFrame,
+    districts: pd.DataFrame | None,
+) -> gpd.GeoSeries:
+    """Each entity's map point by its precision (see ``locate_entities``), None where it has none."""
+    precision, code = entities["location_precision"], entities["location_code"]
+    # Vectorised so that a registry of 100,000 offices places in well under a second.
+    stated = gpd.points_from_xy(
+        pd.to_numeric(entities["lon"], errors="coerce"),
+        pd.to_numeric(entities["lat"], errors="coerce"),
+    )
+    barrio_points = barrios.set_index("code").geometry.representative_point()
+    comuna_points = comunas.set_index("code").geometry.representative_point()
+    district_points = (
+        district_areas(districts, barrios).representative_point()
+        if districts is not None and len(districts)
+        else None
+    )
+    points = gpd.GeoSeries([None] * len(entities), index=entities.index, crs=WGS84)
+    is_stated = (precision == "coordinates").to_numpy()
+    points[is_stated] = gpd.GeoSeries(stated, index=entities.index, crs=WGS84)[is_stated]
+    levels = (("barrio", barrio_points), ("comuna", comuna_points), ("district", district_points))
+    for level, lookup in levels:
+        chosen = (precision == level).to_numpy()
+        if chosen.any() and lookup is not None:
+            points[chosen] = code[chosen].map(lookup).to_numpy()
+    return points
 
 
 def display_geometry(

@@ -217,18 +217,7 @@ def resolve_place_names(
         named = values[kinds == "code"]
         if not named.empty:
             codes.loc[named.index] = named.map({v: o.code for v, o in outcomes.items()})
-            resolved.append(
-                pd.DataFrame(
-                    {
-                        "line": [line_of(i) for i in named.index],
-                        "written": named.to_numpy(dtype=object),
-                        "name": named.map({v: o.name for v, o in outcomes.items()}).to_numpy(
-                            dtype=object
-                        ),
-                        "code": codes.loc[named.index].to_numpy(dtype=object),
-                    }
-                )
-            )
+            resolved.append(_resolved_rows(named, outcomes))
         reported = values[~kinds.isin(["code", ""])]
         unresolved += list(reported.index)
         for index, value in reported.items():
@@ -248,4 +237,16 @@ def resolve_place_names(
         sorted(problems),
         table,
         pd.Index(unresolved),
+    )
+
+
+def _resolved_rows(named: pd.Series, outcomes: dict[str, _Outcome]) -> pd.DataFrame:
+    """The upload panel's "written -> official name (code)" rows for names that resolved."""
+    return pd.DataFrame(
+        {
+            "line": [line_of(i) for i in named.index],
+            "written": named.to_numpy(dtype=object),
+            "name": named.map({v: o.name for v, o in outcomes.items()}).to_numpy(dtype=object),
+            "code": named.map({v: o.code for v, o in outcomes.items()}).to_numpy(dtype=object),
+        }
     )
