@@ -12,6 +12,7 @@ from medmap.colors import sector_colors
 from medmap.filters import compute_kpis, per_area
 from medmap.i18n import format_count, format_usd, t
 from medmap.maps import (
+    MAP_HEIGHT,
     MAP_LEVELS,
     MAP_METRICS,
     Choropleth,
@@ -62,10 +63,13 @@ kpi_cols[4].metric(
 if view.shown.empty:
     ui.empty_state(lang)
 
+# Until this session's map reports that it is drawn, the charts and the map's table wait
+# (placeholders of their size): their frontend code would hold up the map's (issue #10).
+map_drawn = state.map_drawn()
 map_col, chart_col = st.columns([3, 2], gap="medium")
 with map_col:
     # One row that wraps: the two pickers sit side by side where they fit, stacked where not.
-    pickers = st.container(horizontal=True, gap="small")
+    pickers = st.container(horizontal=True, gap="small", key=styles.MAP_PICKERS_KEY)
     metric = (
         pickers.segmented_control(
             t("map_metric", lang),
@@ -116,18 +120,20 @@ with map_col:
         lang,
         colors,
     )
-    st_folium(
-        base_map,
-        key=state.MAP_KEY,
-        height=620,
-        use_container_width=True,
-        # The base map stays mounted; a filter change sends only these layers.
-        feature_group_to_add=view_layers.groups,
-        layer_control=folium.LayerControl(collapsed=True),
-        # Only a barrio click reruns the script; pan and zoom stay in the browser.
-        returned_objects=["last_active_drawing"],
-        on_change=partial(state.select_barrio_from_map, frozenset(barrios["code"])),
-    )
+    with st.container(key=styles.MAP_FRAME_KEY):  # its height kept while it loads
+        st_folium(
+            base_map,
+            key=state.MAP_KEY,
+            height=MAP_HEIGHT,
+            use_container_width=True,
+            # The base map stays mounted; a filter change sends only these layers.
+            feature_group_to_add=view_layers.groups,
+            layer_control=folium.LayerControl(collapsed=True),
+            # Only a barrio click (and the map's one "drawn" report) reruns the script;
+            # pan and zoom stay in the browser.
+            returned_objects=["last_active_drawing"],
+            on_change=partial(state.on_map_change, frozenset(barrios["code"])),
+        )
     st.caption(t("map_caption", lang))
     if view.layers.stations is None:
         st.info(
@@ -136,17 +142,17 @@ with map_col:
     if view_layers.aggregated:
         st.caption(t("aggregated_note", lang, n=format_count(view_layers.located_companies, lang)))
     areas = barrios if level == "barrio" else view.layers.comunas
-    ui.map_as_table(choropleth, areas, lang)
+    ui.map_as_table(choropleth, areas, lang, map_drawn)
 
 with chart_col:
     if not view.shown.empty:
         known_sectors = frozenset(data.sectors["sector"])
-        st.plotly_chart(
+        ui.chart_beside_map(
             sector_chart(view.shown, view.sector_labels, colors, lang),
-            key="sector_chart",
-            on_select=partial(state.set_sectors_from_chart, "sector_chart", known_sectors),
-            selection_mode="points",
-            config={"displayModeBar": False},
+            "sector_chart",
+            partial(state.set_sectors_from_chart, "sector_chart", known_sectors),
+            lang,
+            map_drawn,
         )
         st.caption(t("chart_sectors_help", lang))
         figures = company_figures(view.shown, data.staff, data.funding, lang)
@@ -155,11 +161,11 @@ with chart_col:
         for chart in figures.charts:
             if chart.rows.empty:
                 continue
-            st.plotly_chart(
+            ui.chart_beside_map(
                 chart.figure(lang, colors),
-                key=chart.key,
-                on_select=partial(state.set_sectors_from_chart, chart.key, known_sectors),
-                selection_mode="points",
-                config={"displayModeBar": False},
+                chart.key,
+                partial(state.set_sectors_from_chart, chart.key, known_sectors),
+                lang,
+                map_drawn,
             )
         st.caption(t("chart_company_help", lang))

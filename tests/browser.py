@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 
 from medmap.maps import SEVILLA_CLASS
+from medmap.styles import CHART_PENDING_KEY
 
 from .conftest import IDLE
 
@@ -19,6 +20,7 @@ PAGES = {
     "about": "/about",
 }
 SIDEBAR = '[data-testid="stSidebar"]'
+CHART_PENDING = f'[class*="st-key-{CHART_PENDING_KEY}"]'
 TIMEOUT_MS = 60_000
 # Base map tiles are the only third-party content the app may ask for (the page
 # fixture aborts them).
@@ -43,11 +45,20 @@ def wait_map(page) -> None:
     )
 
 
+def wait_charts(page, timeout: int = TIMEOUT_MS) -> None:
+    """No chart placeholder is left: the map reported that it is drawn and the charts
+    beside it took their places (the first visit draws the map first, issue #10)."""
+    page.wait_for_function(
+        f"() => !document.querySelector('{CHART_PENDING}')", timeout=timeout, polling=100
+    )
+
+
 def open_app(page, url: str, with_map: bool = True) -> None:
     page.goto(url)
     page.locator(SIDEBAR).wait_for(state="attached", timeout=TIMEOUT_MS)  # collapsed on phones
     if with_map:
         wait_map(page)
+        wait_charts(page)
     wait_idle(page)
 
 

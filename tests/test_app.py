@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from medmap.filters import Filters, compute_kpis, filter_entities, per_area
 from medmap.search import search_entities
-from medmap.state import clicked_barrio, selected_sectors
+from medmap.state import MAP_DRAWN_KEY, clicked_barrio, reported_drawn, selected_sectors
 from tests.conftest import ROOT
 
 APP = str(ROOT / "app.py")
@@ -127,6 +127,23 @@ def test_map_click_selects_the_barrio_through_the_filter_key(expected_companies,
     at.run()
     assert at.multiselect(key="barrio").value == ["0407"]
     assert metric(at, "Companies shown") == str(expected_companies(Filters(barrios=("0407",))))
+
+
+def test_map_page_keeps_chart_places_until_the_map_reports_it_is_drawn():
+    # What medmap-map.js sends once its barrios and markers are drawn, and what a click sends.
+    drawn = {"last_active_drawing": None, "drawn": True}
+    assert reported_drawn(drawn)
+    assert not reported_drawn({"last_active_drawing": None})
+    assert not reported_drawn({"drawn": "true"}) and not reported_drawn(None)
+    assert clicked_barrio(drawn, {"0407"}) is None
+    at = app()
+    assert not at.get("plotly_chart")
+    assert any(c.value.startswith("Chart loading") for c in at.caption)
+    assert metric(at, "Companies shown")  # KPIs and the map do not wait
+    at.session_state[MAP_DRAWN_KEY] = True  # what the report's callback sets
+    at.run()
+    assert len(at.get("plotly_chart")) >= 2
+    assert not any(c.value.startswith("Chart loading") for c in at.caption)
 
 
 def test_clear_filters_button(expected_companies):
@@ -287,6 +304,9 @@ def test_a_year_outside_the_timeline_is_dropped_with_a_notice(expected_companies
 @pytest.mark.parametrize(("level", "metric_name"), [("barrio", "entities"), ("comuna", "staff")])
 def test_map_as_a_table_lists_the_choropleths_values(located, dataset, level, metric_name):
     at = app(lang="es")
+    expander = next(e for e in at.expander if e.label == "El mapa como tabla")
+    assert not expander.table  # its frontend code waits for the map (issue #10)
+    at.session_state[MAP_DRAWN_KEY] = True  # what the map's "drawn" report sets
     at.button_group(key="map_metric").set_value(metric_name).run()
     at.button_group(key="map_level").set_value(level).run()
     assert not at.exception

@@ -287,6 +287,14 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
     },
     # charts
     "chart_sectors": {"en": "Entities by sector", "es": "Entidades por sector"},
+    "map_table_pending": {
+        "en": "The table follows as soon as the map is drawn.",
+        "es": "La tabla aparece en cuanto el mapa esté dibujado.",
+    },
+    "chart_pending": {
+        "en": "Chart loading: the map is drawn first.",
+        "es": "Gráfico en camino: primero se dibuja el mapa.",
+    },
     "chart_sectors_help": {
         "en": "Click a bar to filter everything by that sector.",
         "es": "Haga clic en una barra para filtrar todo por ese sector.",

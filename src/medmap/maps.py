@@ -69,6 +69,7 @@ MAX_INDIVIDUAL_MARKERS: Final = 500
 MEDELLIN_CENTER: Final = (6.2518, -75.5736)
 MAP_METRICS: Final = ("entities", "staff", "funding")
 MAP_LEVELS: Final = ("barrio", "comuna")
+MAP_HEIGHT: Final = 620  # px; layout.css reserves the same height for the map iframe
 # Precisions with no point on the map, as the "Not on the map" control groups them.
 UNPLACED_GROUPS: Final = ("city", "outside")
 GEOMETRY_ATTRIBUTION: Final = (

@@ -36,6 +36,7 @@ YEAR_KEY, UNDATED_KEY = "year", "undated"
 ALL_YEARS = "all"  # the year control's last stop: no year chosen
 FIND_BARRIO_KEY = "_find_barrio"
 MAP_KEY = "map"
+MAP_DRAWN_KEY = "_map_drawn"  # this session's map has reported that it is drawn (issue #10)
 UPLOAD_KEY = "_uploaded_entities"  # located rows of this session's upload, never shared
 USE_UPLOAD_KEY = "use_upload"
 NOTICE_KEY = "_link_notice"
@@ -198,9 +199,24 @@ def clicked_barrio(map_state: object, barrio_codes: Collection[str]) -> str | No
     return code if isinstance(code, str) and code in barrio_codes else None
 
 
-def select_barrio_from_map(barrio_codes: Iterable[str]) -> None:
-    """A click on a barrio polygon selects it, through the barrio filter's own key."""
-    code = clicked_barrio(st.session_state.get(MAP_KEY), set(barrio_codes))
+def reported_drawn(map_state: object) -> bool:
+    """Whether st_folium's returned state is the map's "drawn" report (``medmap-map.js``)."""
+    return isinstance(map_state, dict) and map_state.get("drawn") is True
+
+
+def map_drawn() -> bool:
+    """Whether this session's map has been drawn once: from then on charts draw at once."""
+    return bool(st.session_state.get(MAP_DRAWN_KEY, False))
+
+
+def on_map_change(barrio_codes: Iterable[str]) -> None:
+    """The map reported that it is drawn, or a click on a barrio selects it (through the
+    barrio filter's own key)."""
+    map_state = st.session_state.get(MAP_KEY)
+    if reported_drawn(map_state):
+        st.session_state[MAP_DRAWN_KEY] = True
+        return
+    code = clicked_barrio(map_state, set(barrio_codes))
     if code:
         st.session_state[BARRIO_KEY] = [code]
         st.session_state[COMUNA_KEY] = []

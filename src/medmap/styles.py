@@ -16,6 +16,10 @@ PAGE_LANG_JS: Final = (Path(__file__).parent / "js" / "page-lang.js").read_text(
 KPI_KEY: Final = "kpis"  # the container of the Map page's KPIs (layout.css: .st-key-kpis)
 SUBTITLE_KEY: Final = "subtitle"  # the app's subtitle, left out on phones
 YEAR_CONTROL_KEY: Final = "year-control"  # the year control, compact on phones
+MAP_PICKERS_KEY: Final = "map-pickers"  # the two pickers above the map (layout.css)
+MAP_FRAME_KEY: Final = "map-frame"  # the map's container, its height reserved (layout.css)
+# A chart's place until the map is drawn (layout.css; ui.chart_beside_map, issue #10).
+CHART_PENDING_KEY: Final = "chart-pending"
 
 
 def apply(embedded: bool) -> None:

@@ -1,15 +1,19 @@
 """Page pieces the pages share: empty state, figure tables, area columns, the template download,
-the map as a table."""
+the map as a table, a chart that waits for the map."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from medmap.i18n import format_count, format_usd, t
 from medmap.map_table import map_table
 from medmap.maps import Choropleth
 from medmap.problems import Problem
+from medmap.styles import CHART_PENDING_KEY
 from medmap.upload import template_csv
 
 
@@ -61,8 +65,12 @@ def styled_figures(df: pd.DataFrame, lang: str, counts=(), money=()) -> object:
     return df.style.format(formats, na_rep=t("not_reported", lang))
 
 
-def map_as_table(choropleth: Choropleth, areas: pd.DataFrame, lang: str) -> None:
-    """Under the map: its areas and values as a real table (read by screen readers)."""
+def map_as_table(choropleth: Choropleth, areas: pd.DataFrame, lang: str, ready: bool) -> None:
+    """Under the map: its areas and values as a real table (read by screen readers).
+
+    Until the map is drawn (``ready``) the collapsed expander holds only its caption: the
+    table's 0.9 MB of frontend code would otherwise load before the map's.
+    """
     rows = map_table(choropleth, areas)
     metric = t(f"metric_{choropleth.metric}", lang)
     with st.expander(t("map_table", lang), icon=":material/table_view:"):
@@ -78,6 +86,9 @@ def map_as_table(choropleth: Choropleth, areas: pd.DataFrame, lang: str) -> None
         if rows.empty:
             st.caption(t("map_table_empty", lang))
             return
+        if not ready:
+            st.caption(t("map_table_pending", lang))
+            return
         money = choropleth.metric == "funding"
         shown = rows.rename(
             columns={"code": t("col_code", lang), "name": t("col_area", lang), "value": metric}
@@ -87,3 +98,26 @@ def map_as_table(choropleth: Choropleth, areas: pd.DataFrame, lang: str) -> None
             hide_index=True,
             height="content" if len(rows) <= 15 else 420,
         )
+
+
+def chart_beside_map(
+    figure: go.Figure, key: str, on_select: Callable[[], None], lang: str, ready: bool
+) -> None:
+    """A clickable Plotly chart beside the map or, until the map is drawn, a box of its size.
+
+    The first chart on a page loads and evaluates Plotly's 4.7 MB chunk in one long task
+    on the main thread that the map iframe shares: the map comes first (issue #10).
+    """
+    if not ready:
+        box = st.container(
+            height=int(figure.layout.height), border=False, key=f"{CHART_PENDING_KEY}-{key}"
+        )
+        box.caption(t("chart_pending", lang))
+        return
+    st.plotly_chart(
+        figure,
+        key=key,
+        on_select=on_select,
+        selection_mode="points",
+        config={"displayModeBar": False},
+    )

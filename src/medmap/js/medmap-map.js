@@ -13,6 +13,32 @@
     viewSetters.push(set);
   }
 
+  // Once the barrios and a view (colours, markers) are on screen, the map tells the page,
+  // through the component's own value: that rerun draws the Plotly charts beside it, whose
+  // 4.7 MB chunk would otherwise hold up this iframe's scripts (same main thread).
+  var drawn = { shapes: false, view: false, reported: false };
+  function reportDrawn() {
+    if (drawn.reported || !drawn.shapes || !drawn.view) {
+      return;
+    }
+    drawn.reported = true;
+    // After the next frame, so that what is reported is what has been painted.
+    requestAnimationFrame(function () {
+      setTimeout(function () {
+        document.documentElement.dataset.medmapDrawn = "1";
+        window.parent.postMessage(
+          {
+            isStreamlitMessage: true,
+            type: "streamlit:setComponentValue",
+            value: { last_active_drawing: null, drawn: true },
+            dataType: "json",
+          },
+          "*"
+        );
+      }, 0);
+    });
+  }
+
   // One view (sent on every rerun): area colours and labels, legend, focus, unplaced.
   function setView(state) {
     viewSetters.forEach(function (set) {
@@ -20,6 +46,8 @@
     });
     // Which view is drawn, for the browser tests and the benchmark to wait on.
     document.documentElement.dataset.medmapView = state.token;
+    drawn.view = true;
+    reportDrawn();
   }
 
   function line(label, value) {
@@ -124,11 +152,18 @@
         // Drawn last but belongs underneath: Sevilla's highlight and the markers stay on top.
         if (interactive) {
           layer.bringToBack();
+          drawn.shapes = true;
+          reportDrawn();
         }
       })
       .catch(function (err) {
         console.error("medmap: " + level + " shapes", err);
         map.fire("medmap:shapesfailed");
+        // The map is as drawn as it will be: the charts must not wait for it.
+        if (interactive) {
+          drawn.shapes = true;
+          reportDrawn();
+        }
       });
     return layer;
   }
