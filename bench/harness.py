@@ -15,6 +15,7 @@ Every figure is taken the same way for every app:
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import shutil
@@ -47,6 +48,26 @@ CHROMIUM_ARGS = [
 
 # --- in-page instrumentation -----------------------------------------------------------
 
+# The map iframe shows what the spec asks: one map iframe, Leaflet's map loaded, and for
+# medmap and naive the barrio paths and markers. Returns the number of area paths (or 1).
+MAP_DRAWN = """(spec) => {
+  const frames = [...document.querySelectorAll('iframe[title="streamlit_folium.st_folium"]')];
+  if (frames.length !== 1) return 0;
+  const win = frames[0].contentWindow, doc = frames[0].contentDocument;
+  if (!win || !doc || !win.map || !win.map._loaded) return 0;
+  if (!doc.querySelector(".leaflet-container")) return 0;
+  const paths = doc.querySelectorAll(
+    ".leaflet-overlay-pane path.leaflet-interactive:not(.medmap-company):not(.medmap-area-count)"
+  ).length;
+  if (paths < spec.minPaths) return 0;
+  if (spec.markers) {
+    const markers = doc.querySelectorAll(
+      ".leaflet-marker-pane > *, path.medmap-company, path.medmap-area-count").length;
+    if (markers === 0) return 0;
+  }
+  return Math.max(paths, 1);
+}"""
+
 # Runs in every frame (the app page and the map iframe) before any page script.
 INIT_SCRIPT = """
 (() => {
@@ -70,15 +91,42 @@ INIT_SCRIPT = """
   } catch (e) {}
   if (window.top !== window) return;
   const b = window.__bench = {
-    runStarts: [], runEnds: [], state: null, chosenAt: null, chartDrawnAt: 0,
+    runStarts: [], runEnds: [], state: null, chosenAt: null, mapDrawnAt: 0, cls: 0,
+    pendingMax: 0,
   };
-  const check = () => {
-    // The latest moment a Plotly chart drew its SVG ("page complete").
-    if (document.querySelector('[data-testid="stPlotlyChart"] .main-svg:not([data-bench])')) {
-      for (const svg of document.querySelectorAll(
-        '[data-testid="stPlotlyChart"] .main-svg:not([data-bench])')) svg.dataset.bench = "1";
-      b.chartDrawnAt = performance.now();
+  // "Map drawn": the first frame in which the map iframe shows what the app's spec asks
+  // (window.__benchMapSpec, set by harness.load), whatever the script is still doing.
+  window.__benchMapDrawn = __MAP_DRAWN__;
+  const watchMap = () => {
+    const spec = window.__benchMapSpec;
+    if (spec && window.__benchMapDrawn(spec)) {
+      b.mapDrawnAt = performance.now();
+      return;
     }
+    requestAnimationFrame(watchMap);
+  };
+  requestAnimationFrame(watchMap);
+  // Cumulative layout shift as Lighthouse counts it: the largest session window (shifts
+  // less than 1 s apart, at most 5 s long), shifts right after an input left out.
+  let win = {value: 0, first: 0, last: 0};
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        if (e.hadRecentInput) continue;
+        if (win.value && e.startTime - win.last < 1000 && e.startTime - win.first < 5000) {
+          win.value += e.value;
+          win.last = e.startTime;
+        } else {
+          win = {value: e.value, first: e.startTime, last: e.startTime};
+        }
+        b.cls = Math.max(b.cls, win.value);
+      }
+    }).observe({type: "layout-shift", buffered: true});
+  } catch (e) {}
+  const check = () => {
+    // The most chart placeholders the page has shown: that many charts must be drawn.
+    b.pendingMax = Math.max(b.pendingMax,
+      document.querySelectorAll('[class*="st-key-chart-pending"]').length);
     const app = document.querySelector('[data-testid="stApp"]');
     const s = app ? app.getAttribute("data-test-script-state") : null;
     if (s === b.state) return;
@@ -105,6 +153,8 @@ INIT_SCRIPT = """
 })();
 """
 
+INIT_SCRIPT = INIT_SCRIPT.replace("__MAP_DRAWN__", MAP_DRAWN)
+
 # True (with the time) once the map is drawn, the KPI changed and the script is idle.
 READY = """
 (spec) => {
@@ -114,27 +164,23 @@ READY = """
   if (status && (status.querySelector('[data-testid="stStatusWidgetRunningIcon"]')
                  || /running/i.test(status.innerText))) return false;
   if (document.querySelector('[data-stale="true"]')) return false;
-  const frames = [...document.querySelectorAll('iframe[title="streamlit_folium.st_folium"]')];
-  if (frames.length !== 1) return false;
-  const win = frames[0].contentWindow, doc = frames[0].contentDocument;
-  if (!win || !doc || !win.map || !win.map._loaded) return false;
+  const paths = window.__benchMapDrawn(spec);
+  if (!paths) return false;
   // After a filter change: a new map iframe, or the same one showing a new view token.
-  const old = frames[0].dataset.benchOld;
-  if (old !== undefined && (old === "-" || doc.documentElement.dataset.medmapView === old)) return false;
-  if (!doc.querySelector(".leaflet-container")) return false;
-  const paths = doc.querySelectorAll(
-    ".leaflet-overlay-pane path.leaflet-interactive:not(.medmap-company):not(.medmap-area-count)"
-  ).length;
-  if (paths < spec.minPaths) return false;
-  if (spec.markers) {
-    const markers = doc.querySelectorAll(
-      ".leaflet-marker-pane > *, path.medmap-company, path.medmap-area-count").length;
-    if (markers === 0) return false;
-  }
+  const frame = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
+  const old = frame.dataset.benchOld;
+  const token = frame.contentDocument.documentElement.dataset.medmapView;
+  if (old !== undefined && (old === "-" || token === old)) return false;
   if (spec.charts) {
-    for (const chart of document.querySelectorAll('[data-testid="stPlotlyChart"]')) {
+    const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]');
+    for (const chart of charts) {
       if (!chart.querySelector(".main-svg")) return false;
     }
+    // A page load: at least the app's own charts (chartfloor's one), and as many as
+    // medmap's chart placeholders (ui.chart_beside_map), which must all be gone.
+    const load = spec.kpiBefore === null;
+    if (load && charts.length < Math.max(spec.minCharts, window.__bench.pendingMax)) return false;
+    if (document.querySelector('[class*="st-key-chart-pending"]')) return false;
   }
   let kpi = null;
   if (spec.kpi) {
@@ -176,6 +222,7 @@ class AppSpec:
     markers: bool  # the marker layer must have drawn something
     kpi: str | None  # label of the st.metric that a filter change must change
     has_filter: bool
+    min_charts: int = 0  # Plotly charts a page load must have drawn ("page complete")
 
 
 @dataclass
@@ -390,6 +437,7 @@ def _spec(app: AppSpec, kpi_before: str | None = None, charts: bool = True) -> d
         "kpi": app.kpi,
         "kpiBefore": kpi_before,
         "charts": charts,
+        "minCharts": app.min_charts,
     }
 
 
@@ -417,18 +465,22 @@ def wait_ready(page: Page, spec: dict, timeout_s: float, quiet_ms: float = QUIET
             raise MeasureError(f"script kept rerunning for {timeout_s:.0f} s")
 
 
-LONGEST = """(since) => {
+LONGEST = """([since, until]) => {
   const out = {page: 0, "map-iframe": 0};
   for (const e of window.__benchLT) {
-    if (e.t >= since && e.frame in out) out[e.frame] = Math.max(out[e.frame], e.d);
+    if (e.t >= since && e.t < until && e.frame in out) out[e.frame] = Math.max(out[e.frame], e.d);
   }
   return out;
 }"""
 
 
-def longest_tasks_ms(page: Page, since_epoch_ms: float = 0) -> dict[str, float]:
-    """The longest task (>= 50 ms, else 0) seen by the page and by its map iframe(s)."""
-    return page.evaluate(LONGEST, since_epoch_ms)
+def longest_tasks_ms(
+    page: Page, since_epoch_ms: float = 0, until_epoch_ms: float = float("inf")
+) -> dict[str, float]:
+    """The longest task (>= 50 ms, else 0) seen by the page and by its map iframe(s), of
+    those that started in [since, until) (epoch ms)."""
+    until = until_epoch_ms if until_epoch_ms != float("inf") else 1e18
+    return page.evaluate(LONGEST, [since_epoch_ms, until])
 
 
 RUN_TIME = """(since) => {
@@ -457,22 +509,29 @@ def _longest(tasks: dict[str, float]) -> dict[str, float]:
 
 
 def load(browser: Browser, app: AppSpec, server: Server, timeout_s: float) -> tuple[Tab, dict]:
-    """Open the app in a new tab; time from navigation start to ready (page clock)."""
+    """Open the app in a new tab. Two times from the same navigation start (page clock):
+    **map drawn**, the first frame in which the map shows its barrios and markers (whether
+    or not a later run is still drawing charts), and **page complete**, ready with every
+    Plotly chart drawn, no chart placeholder left and the script idle."""
     tab = new_tab(browser)
     try:
+        tab.context.add_init_script(f"window.__benchMapSpec = {json.dumps(_spec(app))};")
         tab.page.goto(server.url + "/", wait_until="commit", timeout=timeout_s * 1000)
-        # The issue's "map drawn": barrio paths present and the script idle; then the
-        # rest of the page (Plotly charts drawn too), timed from the same navigation.
-        ready = wait_ready(tab.page, _spec(app, charts=False), timeout_s)
-        wait_ready(tab.page, _spec(app), timeout_s)
-        charts_at = tab.page.evaluate("window.__bench.chartDrawnAt")
+        ready = wait_ready(tab.page, _spec(app), timeout_s)
+        drawn_at, origin = tab.page.evaluate("[window.__bench.mapDrawnAt, performance.timeOrigin]")
+        if not drawn_at:
+            raise MeasureError(f"{app.name}: page complete but no frame showed the map drawn")
         sample = {
-            "ms": ready["t"],
-            "complete_ms": max(ready["t"], charts_at),
+            "ms": drawn_at,
+            "complete_ms": ready["t"],
+            "cls": tab.page.evaluate("window.__bench.cls"),
             "ws_bytes": tab.traffic.ws,
             "http_bytes": tab.traffic.http,
             "bytes": tab.traffic.ws + tab.traffic.http,
             **_longest(longest_tasks_ms(tab.page)),
+            "longtask_before_map_ms": max(
+                longest_tasks_ms(tab.page, 0, origin + drawn_at).values()
+            ),
             "script_ms": script_running_ms(tab.page),
             "blocked": len(tab.traffic.blocked),
         }

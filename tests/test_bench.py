@@ -37,11 +37,14 @@ def test_quick_benchmark_writes_every_figure(tmp_path):
 
     report = json.loads(out.read_text())
     figures = report["figures"]
-    assert set(figures) == {"medmap", "naive", "floor", "chartfloor"}
-    timings = {"map_drawn_cold_ms", "map_drawn_warm_ms", "bytes_first_load"}
+    assert set(figures) == {"medmap", "naive", "floor", "chartfloor", "mapfloor"}
+    timings = {"map_drawn_cold_ms", "map_drawn_warm_ms", "page_complete_cold_ms"}
+    timings |= {"page_complete_warm_ms", "bytes_first_load"}
     memory = {"rss_1_session_mb", "rss_all_sessions_mb", "rss_per_extra_session_mb"}
     for app, app_figures in figures.items():
-        wanted = timings | (memory if app != "chartfloor" else set())
+        wanted = timings | (memory if app not in ("chartfloor", "mapfloor") else set())
+        # May read 0: no layout shift, no task of 50 ms or more before the map.
+        assert {"cls_load", "longtask_before_map_ms"} <= set(app_figures), app
         if app in ("medmap", "naive"):
             wanted |= {"filter_change_ms", "bytes_filter_change"}
         assert wanted <= set(app_figures), (app, sorted(wanted - set(app_figures)))
@@ -54,6 +57,12 @@ def test_quick_benchmark_writes_every_figure(tmp_path):
                 if name in wanted - {"rss_per_extra_session_mb"}:
                     assert value > 0, (app, name, stat, value)
     assert report["ratios"]["map_drawn_warm_ms"]["chartfloor/floor"] > 0
+    assert report["ratios"]["map_drawn_warm_ms"]["medmap/mapfloor"] > 0
+    # The map is drawn no later than the page is complete, in every load of every app.
+    for app, samples in report["samples"].items():
+        for sample in samples:
+            for load in (sample["cold"], sample["warm"]):
+                assert 0 < load["ms"] <= load["complete_ms"], (app, load)
     assert report["targets"], "no target was checked"
     for row in report["targets"]:
         # Every verdict is the comparison it states, and is printed as such.
