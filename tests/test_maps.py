@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from medmap.assets import MAP_JS, MAP_JS_NAME, STATIC_URL, install_static_assets
+from medmap.assets import MAP_BUNDLE, MAP_BUNDLE_NAME, MAP_JS, STATIC_URL, install_static_assets
 from medmap.colors import NO_VALUE_COLOR, class_breaks, color_for
 from medmap.filters import Filters, filter_entities, per_area
 from medmap.geo import aggregate_by_area, display_geometry, locate_entities
@@ -79,21 +79,26 @@ def test_map_links_no_third_party_script_or_stylesheet(render):
     styles = re.findall(r'<link[^>]+href="([^"]+)"', html)
     assert scripts and all(s.startswith(STATIC_URL) for s in scripts), scripts
     assert all(s.startswith(STATIC_URL) for s in styles), styles
-    assert any(s.endswith("jquery.min.js") for s in scripts)
+    # One script (streamlit-folium links each URL once), holding jQuery (folium's map
+    # needs it) with Leaflet.
+    assert {s.rsplit("/", 1)[-1] for s in scripts} == {MAP_BUNDLE_NAME}
+    assert b"jQuery" in MAP_BUNDLE
 
 
 def test_static_assets_are_installed(tmp_path):
     target = install_static_assets(tmp_path)
     for name in ("leaflet.js", "leaflet.css", "jquery.min.js", "leaflet.markercluster.js"):
         assert (target / name).stat().st_size > 1000
-    assert (target / MAP_JS_NAME).read_bytes() == MAP_JS.read_bytes()
+    assert (target / MAP_BUNDLE_NAME).read_bytes() == MAP_BUNDLE
 
 
 def test_the_map_links_medmaps_own_script_after_leaflet(render):
     _, html = render()
-    scripts = re.findall(r'<script[^>]+src="([^"]+)"', html)
-    names = [s.rsplit("/", 1)[-1] for s in scripts]
-    assert MAP_JS_NAME in names and names.index("leaflet.js") < names.index(MAP_JS_NAME)
+    assert f"{STATIC_URL}/{MAP_BUNDLE_NAME}" in html
+    # In the one bundle: Leaflet first, MarkerCluster after it, medmap's script last.
+    leaflet = MAP_BUNDLE.index(b"Leaflet")
+    assert leaflet < MAP_BUNDLE.index(b"MarkerClusterGroup") < MAP_BUNDLE.index(MAP_JS.read_bytes())
+    assert MAP_BUNDLE.endswith(MAP_JS.read_bytes())
     # The layers are calls into that script, not JavaScript written in Python strings.
     assert "medmap.areaLayer(" in html and "medmap.setView(" in html
     assert "medmap.addMarkers(" in html and "function style(" not in html

@@ -1,7 +1,8 @@
 """The map's scripts and shapes served by the app itself, never from a CDN.
 
 Leaflet, jQuery and MarkerCluster come from installed XStatic packages, medmap's
-own layers from ``medmap/js/``; all are copied into the app's ``static/`` folder, which Streamlit serves at ``/app/static/`` when
+own layers from ``medmap/js/``; the four scripts are joined into one file in the app's
+``static/`` folder (with the stylesheets), which Streamlit serves at ``/app/static/`` when
 ``server.enableStaticServing`` is on. If a map script failed to load,
 streamlit-folium would draw no map at all, so nothing here is left to a
 third-party host.
@@ -22,8 +23,6 @@ import xstatic.pkg.leaflet_markercluster as xs_markercluster
 
 STATIC_URL: Final = "/app/static/vendor"
 MAP_JS: Final = Path(__file__).parent / "js" / "medmap-map.js"
-# Content-hashed: a browser never runs a cached older copy against a newer server.
-MAP_JS_NAME: Final = f"medmap-map-{hashlib.sha256(MAP_JS.read_bytes()).hexdigest()[:12]}.js"
 
 # name -> (package, file inside the package's data dir)
 _FILES: Final = {
@@ -35,14 +34,30 @@ _FILES: Final = {
     "MarkerCluster.Default.css": (xs_markercluster, "MarkerCluster.Default.css"),
 }
 
-# What folium declares -> our local file. Anything folium links that is not
-# here (Bootstrap, Font Awesome, awesome-markers) is dropped: medmap draws its
-# markers with plain Leaflet and CSS.
+
+def _bundle() -> bytes:
+    """Leaflet, jQuery, MarkerCluster and medmap's map script, in that order, in one file.
+
+    streamlit-folium loads a map's scripts one after the other, each request waiting for
+    the previous script: one file takes three round trips off the map's first draw
+    (issue #10; bench/README.md has the figures).
+    """
+    parts = [Path(_FILES[name][0].BASE_DIR) / _FILES[name][1] for name in _BUNDLED]
+    return b"\n;\n".join(path.read_bytes() for path in [*parts, MAP_JS])
+
+
+_BUNDLED: Final = ("leaflet.js", "jquery.min.js", "leaflet.markercluster.js")
+MAP_BUNDLE: Final = _bundle()
+# Content-hashed: a browser never runs a cached older copy against a newer server.
+MAP_BUNDLE_NAME: Final = f"medmap-map-{hashlib.sha256(MAP_BUNDLE).hexdigest()[:12]}.js"
+
+# What folium declares -> our local file. The four scripts all point at the one bundle
+# (streamlit-folium links each URL once). Anything folium links that is not here
+# (Bootstrap, Font Awesome, awesome-markers) is dropped: medmap draws its markers with
+# plain Leaflet and CSS.
 LOCAL_JS: Final = {
-    "leaflet": f"{STATIC_URL}/leaflet.js",
-    "jquery": f"{STATIC_URL}/jquery.min.js",
-    "markerclusterjs": f"{STATIC_URL}/leaflet.markercluster.js",
-    "medmap_map": f"{STATIC_URL}/{MAP_JS_NAME}",
+    name: f"{STATIC_URL}/{MAP_BUNDLE_NAME}"
+    for name in ("leaflet", "jquery", "markerclusterjs", "medmap_map")
 }
 LOCAL_CSS: Final = {
     "leaflet_css": f"{STATIC_URL}/leaflet.css",
@@ -58,14 +73,15 @@ def install_static_assets(static_dir: Path) -> Path:
     sources = {
         name: Path(package.BASE_DIR) / filename for name, (package, filename) in _FILES.items()
     }
-    for name, source in {**sources, MAP_JS_NAME: MAP_JS}.items():
+    files = {name: source.read_bytes() for name, source in sources.items()}
+    for name, content in {**files, MAP_BUNDLE_NAME: MAP_BUNDLE}.items():
         destination = target / name
-        if destination.is_file() and destination.stat().st_size == source.stat().st_size:
+        if destination.is_file() and destination.stat().st_size == len(content):
             continue
         # Write beside the target and rename, so a concurrent reader never sees half a file.
         fd, tmp = tempfile.mkstemp(dir=target, prefix=f".{name}.")
-        os.close(fd)
-        shutil.copyfile(source, tmp)
+        with os.fdopen(fd, "wb") as out:
+            out.write(content)
         os.replace(tmp, destination)
     images = Path(xs_leaflet.BASE_DIR) / "images"
     if images.is_dir():

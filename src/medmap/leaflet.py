@@ -205,9 +205,16 @@ def use_local_assets(m: folium.Element) -> folium.Element:
         for child in getattr(element, "_children", {}).values():
             yield from walk(child)
 
+    linked: set[str] = set()  # several of folium's names point at the one bundle: link it once
     for element in walk(m):
         if hasattr(element, "default_js"):
-            element.default_js = [(n, LOCAL_JS[n]) for n, _ in element.default_js if n in LOCAL_JS]
+            kept = []
+            for name, _ in element.default_js:
+                url = LOCAL_JS.get(name)
+                if url is not None and url not in linked:
+                    kept.append((name, url))
+                    linked.add(url)
+            element.default_js = kept
         if hasattr(element, "default_css"):
             element.default_css = [
                 (n, LOCAL_CSS[n]) for n, _ in element.default_css if n in LOCAL_CSS
