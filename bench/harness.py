@@ -171,17 +171,15 @@ READY = """
   const old = frame.dataset.benchOld;
   const token = frame.contentDocument.documentElement.dataset.medmapView;
   if (old !== undefined && (old === "-" || token === old)) return false;
-  if (spec.charts) {
-    const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]');
-    for (const chart of charts) {
-      if (!chart.querySelector(".main-svg")) return false;
-    }
-    // A page load: at least the app's own charts (chartfloor's one), and as many as
-    // medmap's chart placeholders (ui.chart_beside_map), which must all be gone.
-    const load = spec.kpiBefore === null;
-    if (load && charts.length < Math.max(spec.minCharts, window.__bench.pendingMax)) return false;
-    if (document.querySelector('[class*="st-key-chart-pending"]')) return false;
+  const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]');
+  for (const chart of charts) {
+    if (!chart.querySelector(".main-svg")) return false;
   }
+  // A page load: at least the app's own charts (chartfloor's one), and as many as
+  // medmap's chart placeholders (ui.chart_beside_map), which must all be gone.
+  const load = spec.kpiBefore === null;
+  if (load && charts.length < Math.max(spec.minCharts, window.__bench.pendingMax)) return false;
+  if (document.querySelector('[class*="st-key-chart-pending"]')) return false;
   let kpi = null;
   if (spec.kpi) {
     const metric = [...document.querySelectorAll('[data-testid="stMetric"]')]
@@ -430,13 +428,12 @@ class MeasureError(RuntimeError):
     pass
 
 
-def _spec(app: AppSpec, kpi_before: str | None = None, charts: bool = True) -> dict:
+def _spec(app: AppSpec, kpi_before: str | None = None) -> dict:
     return {
         "minPaths": app.min_paths,
         "markers": app.markers,
         "kpi": app.kpi,
         "kpiBefore": kpi_before,
-        "charts": charts,
         "minCharts": app.min_charts,
     }
 
@@ -468,19 +465,20 @@ def wait_ready(page: Page, spec: dict, timeout_s: float, quiet_ms: float = QUIET
 LONGEST = """([since, until]) => {
   const out = {page: 0, "map-iframe": 0};
   for (const e of window.__benchLT) {
-    if (e.t >= since && e.t < until && e.frame in out) out[e.frame] = Math.max(out[e.frame], e.d);
+    if (e.t >= since && (until === null || e.t < until) && e.frame in out) {
+      out[e.frame] = Math.max(out[e.frame], e.d);
+    }
   }
   return out;
 }"""
 
 
 def longest_tasks_ms(
-    page: Page, since_epoch_ms: float = 0, until_epoch_ms: float = float("inf")
+    page: Page, since_epoch_ms: float = 0, until_epoch_ms: float | None = None
 ) -> dict[str, float]:
     """The longest task (>= 50 ms, else 0) seen by the page and by its map iframe(s), of
-    those that started in [since, until) (epoch ms)."""
-    until = until_epoch_ms if until_epoch_ms != float("inf") else 1e18
-    return page.evaluate(LONGEST, [since_epoch_ms, until])
+    those that started in [since, until) (epoch ms; no end when ``until_epoch_ms`` is None)."""
+    return page.evaluate(LONGEST, [since_epoch_ms, until_epoch_ms])
 
 
 RUN_TIME = """(since) => {
