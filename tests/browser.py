@@ -71,6 +71,14 @@ def sidebar_multiselect(page, label: str):
     )
 
 
+def kpi(page, label: str) -> str:
+    """The value shown by the KPI whose label is ``label``."""
+    metric = page.locator('[data-testid="stMetric"]').filter(
+        has=page.get_by_text(label, exact=True)
+    )
+    return metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
 def poll(check: Callable[[], object], what: str, timeout: float = 30.0, required: bool = True):
     """Call ``check`` until it returns something truthy; after ``timeout`` s fail, or
     return the last (falsy) value when not ``required``."""

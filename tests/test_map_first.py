@@ -15,6 +15,7 @@ from .browser import (
     CHART_PENDING,
     MAP_IFRAME,
     TIMEOUT_MS,
+    kpi,
     poll,
     sidebar_multiselect,
     wait_charts,
@@ -97,10 +98,3 @@ def test_first_visit_draws_the_map_before_any_chart_and_nothing_moves(page, serv
     page.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for(timeout=TIMEOUT_MS)
     assert page.evaluate("window.__order.pendingLater") == 0
     assert page.locator(MAP_IFRAME).evaluate("(f) => f.dataset.testMounted") == "first"
-
-
-def kpi(page, label: str) -> str:
-    metric = page.locator('[data-testid="stMetric"]').filter(
-        has=page.get_by_text(label, exact=True)
-    )
-    return metric.locator('[data-testid="stMetricValue"]').inner_text().strip()

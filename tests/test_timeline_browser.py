@@ -8,17 +8,10 @@ from playwright.sync_api import expect
 from medmap.filters import Filters, compute_kpis, filter_entities, timeline_years
 from medmap.i18n import t
 
-from .browser import MAP_IFRAME, open_app, poll, wait_idle
+from .browser import MAP_IFRAME, kpi, open_app, poll, wait_idle
 from .conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
-
-
-def kpi(page, label: str) -> str:
-    metric = page.locator('[data-testid="stMetric"]').filter(
-        has=page.get_by_text(label, exact=True)
-    )
-    return metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
 
 
 def companies(located, dataset, filters: Filters) -> int:
