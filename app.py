@@ -1,13 +1,14 @@
-"""medmap: the frame. Page config, shared sidebar (filters, language, link), navigation."""
+"""medmap: the frame. Page config, the controls above every page (filters, language, link),
+navigation."""
 
 from pathlib import Path
 
 import streamlit as st
 
 from medmap import embed, runtime, state, styles
+from medmap.controls import read_session_link, render_controls
 from medmap.i18n import t
 from medmap.legacy_pages import require_frame
-from medmap.sidebar import render_sidebar
 from medmap.timeline import render_year_control
 
 embedded = embed.is_embedded()
@@ -16,19 +17,20 @@ st.set_page_config(
     # A local file: a Material icon would be fetched from Google Fonts.
     page_icon=str(Path(__file__).parent / "assets" / "favicon.png"),
     layout="wide",
-    # Embedded: the sidebar is still rendered (its widgets hold the link's filters), never shown.
-    initial_sidebar_state="collapsed" if embedded else "auto",
+    # No sidebar: the filters are in the page (medmap.controls).
+    initial_sidebar_state="collapsed",
 )
 require_frame()  # before any widget: the first run of a fresh server must not be a pages/ run
 runtime.setup_static_assets()
 styles.apply(embedded)
 loaded = runtime.load_or_explain(state.current_lang())
-render_sidebar(loaded.layers, loaded.dataset, runtime.get_years())
+read_session_link(loaded.layers, loaded.dataset, runtime.get_years())
 lang = state.current_lang()
 
+map_page = st.Page("pages/map.py", title=t("page_map", lang), icon=":material/map:", default=True)
 page = st.navigation(
     [
-        st.Page("pages/map.py", title=t("page_map", lang), icon=":material/map:", default=True),
+        map_page,
         st.Page("pages/companies.py", title=t("page_companies", lang), icon=":material/business:"),
         st.Page(
             "pages/neighbourhoods.py",
@@ -44,16 +46,12 @@ page = st.navigation(
     ],
     position="hidden" if embedded else "top",
 )
-st.title(t("app_title", lang))
-if embedded:
-    embed.source_link(lang)
-else:
-    st.container(key=styles.SUBTITLE_KEY).caption(t("app_subtitle", lang))
-# Before the view is built: the year from a link applies on the first run.
-render_year_control(loaded, runtime.get_years(), state.current_filters(), lang)
+lang = render_controls(loaded.layers, loaded.dataset, embedded)
+if page.url_path != map_page.url_path:  # the Map page has it beside the map
+    render_year_control(loaded.located, runtime.get_years(), state.current_filters(), lang)
 state.publish_view(loaded)  # the one load of this run, read by the page
 page.run()
-styles.set_page_language(
-    lang
-)  # last: the page's elements keep their places (the map is not remounted)
+state.write_link()  # last: the link holds what this run showed
+# After the page: its elements keep their places (the map is not remounted).
+styles.set_page_language(lang)
 runtime.release_free_memory()

@@ -1,4 +1,4 @@
-"""Map: KPIs, the map of barrios and markers, and the charts beside it."""
+"""Map: the map of barrios and markers first and largest; the year, KPIs and charts beside it."""
 
 from functools import partial
 
@@ -6,64 +6,80 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from medmap import mapview, runtime, state, styles, ui
+from medmap import mapview, runtime, state, styles, timeline, ui
 from medmap.i18n import format_count, t
 from medmap.maps import MAP_HEIGHT, MAP_LEVELS, MAP_METRICS
 from medmap.paths import geo_dir
 
+KPI_ROW_HEIGHT = 80  # px: a label of up to two lines and its value
+
 view = state.view()
 lang, data = view.lang, view.data
-
-kpi_cols = st.container(key=styles.KPI_KEY).columns(5)  # a grid on phones (styles)
-for col, kpi in zip(kpi_cols, mapview.kpi_row(view), strict=True):
-    col.metric(kpi.label, kpi.value, help=kpi.help)
-
-if view.shown.empty:
-    ui.empty_state(lang)
+# The pickers beside the map set these; the map comes first in the page, so read them here.
+metric = st.session_state.get(state.METRIC_KEY) or state.DEFAULT_METRIC
+level = st.session_state.get(state.LEVEL_KEY) or state.DEFAULT_LEVEL
+page = mapview.compose(view, metric, level, runtime.geometry_urls(str(geo_dir())))
 
 # Until this session's map reports that it is drawn, the charts and the map's table wait
 # (placeholders of their size): their frontend code would hold up the map's (issue #10).
 map_drawn = state.map_drawn()
-map_col, chart_col = st.columns([3, 2], gap="medium")
-with map_col:
-    # One row that wraps: the two pickers sit side by side where they fit, stacked where not.
-    pickers = st.container(horizontal=True, gap="small", key=styles.MAP_PICKERS_KEY)
-    metric = (
-        pickers.segmented_control(
+map_col, side_col = st.columns([2, 1], gap="medium")
+# A native height from the first paint (nothing below moves while the map loads);
+# layout.css then fits it to the window.
+with map_col, st.container(key=styles.MAP_FRAME_KEY, height=MAP_HEIGHT, border=False):
+    st_folium(
+        page.base_map,
+        key=state.MAP_KEY,
+        height=MAP_HEIGHT,
+        use_container_width=True,
+        # The base map stays mounted; a filter change sends only these layers.
+        feature_group_to_add=page.layers.groups,
+        layer_control=folium.LayerControl(collapsed=True),
+        # Only a barrio click (and the map's one "drawn" report) reruns the script;
+        # pan and zoom stay in the browser.
+        returned_objects=["last_active_drawing"],
+        on_change=partial(state.on_map_change, frozenset(view.layers.barrios["code"])),
+    )
+
+with side_col:
+    timeline.render_year_control(view.located, runtime.get_years(), view.filters, lang)
+    # Three per row at every width, rows of fixed height: the KPIs take their place
+    # from the first paint, whatever the language.
+    with st.grid(
+        3,
+        wrap=False,
+        min_column_width=90,
+        row_height=KPI_ROW_HEIGHT,
+        gap="xsmall",
+        key=styles.KPI_KEY,
+    ):
+        for kpi in page.kpis:
+            st.metric(kpi.label, kpi.value, help=kpi.help)
+    if view.shown.empty:
+        ui.empty_state(lang)
+    # One above the other, labels collapsed (the options say what they do): as tall before
+    # their code loads as after.
+    with st.container(gap="xsmall", key=styles.MAP_PICKERS_KEY):
+        st.segmented_control(
             t("map_metric", lang),
             MAP_METRICS,
-            format_func=lambda m: t(f"metric_{m}", lang),
-            default="entities",
-            key="map_metric",
+            format_func=lambda m: t(f"picker_{m}", lang),
+            required=True,
+            key=state.METRIC_KEY,
+            label_visibility="collapsed",
+            persist_state="session",
         )
-        or "entities"
-    )
-    level = (
-        pickers.segmented_control(
+        st.segmented_control(
             t("map_level", lang),
             MAP_LEVELS,
             format_func=lambda level: t(f"level_{level}", lang),
-            default="barrio",
-            key="map_level",
-            help=t("map_level_help", lang),
+            required=True,
+            key=state.LEVEL_KEY,
+            label_visibility="collapsed",
+            persist_state="session",
         )
-        or "barrio"
-    )
-    page = mapview.compose(view, metric, level, runtime.geometry_urls(str(geo_dir())))
-    with st.container(key=styles.MAP_FRAME_KEY):  # its height kept while it loads
-        st_folium(
-            page.base_map,
-            key=state.MAP_KEY,
-            height=MAP_HEIGHT,
-            use_container_width=True,
-            # The base map stays mounted; a filter change sends only these layers.
-            feature_group_to_add=page.layers.groups,
-            layer_control=folium.LayerControl(collapsed=True),
-            # Only a barrio click (and the map's one "drawn" report) reruns the script;
-            # pan and zoom stay in the browser.
-            returned_objects=["last_active_drawing"],
-            on_change=partial(state.on_map_change, frozenset(view.layers.barrios["code"])),
-        )
+
+with map_col:
     st.caption(t("map_caption", lang))
     if view.layers.stations is None:
         st.info(
@@ -73,7 +89,7 @@ with map_col:
         st.caption(t("aggregated_note", lang, n=format_count(page.layers.located_companies, lang)))
     ui.map_as_table(page.choropleth, page.areas, lang, map_drawn)
 
-with chart_col:
+with side_col:
     known_sectors = frozenset(data.sectors["sector"])
     if page.sector_chart is not None:
         chart = page.sector_chart

@@ -83,7 +83,7 @@ def test_any_link_renders_and_keeps_only_valid_values(link):
     for key, values in expected.items():
         assert at.multiselect(key=key).value == values, key
     lang = requested.get("lang", ["en"])[0]
-    assert at.radio(key="lang").value == (lang if lang in VALID["lang"] else "en")
+    assert at.button_group(key="lang").value == (lang if lang in VALID["lang"] else "en")
     invalid = any(
         v not in (allowed_barrios if k == "barrio" else VALID[k])
         for k, vs in requested.items()

@@ -5,10 +5,10 @@ from __future__ import annotations
 import sys
 from urllib.parse import parse_qs, urlsplit
 
+from medmap.controls import MAX_SHOWN_DROPPED, describe_dropped
 from medmap.filters import Filters
 from medmap.legacy_pages import in_pages_directory_run
 from medmap.runtime import Loaded
-from medmap.sidebar import MAX_SHOWN_DROPPED, describe_dropped
 from medmap.state import build_view, query_for, share_url
 
 

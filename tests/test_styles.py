@@ -17,7 +17,13 @@ def test_css_has_no_angle_bracket(name):
     assert "<" not in (CSS_DIR / name).read_text(encoding="utf-8")
 
 
-def test_the_reserved_map_height_is_the_maps_height():
+def test_the_map_frame_follows_the_window_from_at_least_450_px():
     css = (CSS_DIR / "layout.css").read_text(encoding="utf-8")
-    rule = re.search(rf"\.st-key-{MAP_FRAME_KEY}\s*\{{\s*min-height:\s*(\d+)px", css)
-    assert rule is not None and int(rule.group(1)) == MAP_HEIGHT
+    heights = re.findall(
+        rf"\.st-key-{MAP_FRAME_KEY} iframe \{{\s*height: clamp\((\d+)px, calc\(100s?vh - \d+px\), (\d+)px\)",
+        css,
+    )
+    assert len(heights) == 2  # desktop, phone
+    for low, high in heights:
+        # The frame's first height (before this CSS) lies in the range it is fitted to.
+        assert int(low) == 450 and int(low) <= MAP_HEIGHT <= int(high)

@@ -1,7 +1,7 @@
 """Embedding: whether this run is an embedded view, the embed code, and the way back.
 
 Streamlit's own ``?embed=true`` drops its toolbar; medmap then hides its sidebar and
-navigation too (:mod:`medmap.styles`) and says where the view comes from.
+navigation too (:mod:`medmap.controls`, :mod:`medmap.styles`) and says where the view comes from.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import streamlit as st
 
 from medmap.escaping import html_attribute, markdown_text, markdown_url, safe_url
 from medmap.i18n import t
-from medmap.state import current_filters, query_for, share_url
+from medmap.state import link_query, share_url
 
 EMBED_PARAMS: Final = ("embed", "embed_options")  # Streamlit's, never medmap filters
 EMBED_WIDTH: Final = "100%"
@@ -45,14 +45,14 @@ def embed_code(url: str, title: str, width: str = EMBED_WIDTH, height: int = EMB
     )
 
 
-def current_view_url(lang: str) -> str:
+def current_view_url() -> str:
     """This view's link on the full dashboard (no embed parameter: st.context.url has no query)."""
-    return share_url(st.context.url or "", query_for(current_filters(), lang))
+    return share_url(st.context.url or "", link_query())
 
 
 def source_link(lang: str) -> None:
     """In an embedded view: a small link to the same view on the full dashboard."""
     label = markdown_text(t("embed_source", lang))
-    url = safe_url(current_view_url(lang))
+    url = safe_url(current_view_url())
     # Small, not a caption: a caption's faded colour would take the link under 4.5:1.
     st.markdown(f":small[[{label}]({markdown_url(url)})]" if url else f":small[{label}]")

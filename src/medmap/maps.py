@@ -69,7 +69,7 @@ MAX_INDIVIDUAL_MARKERS: Final = 500
 MEDELLIN_CENTER: Final = (6.2518, -75.5736)
 MAP_METRICS: Final = ("entities", "staff", "funding")
 MAP_LEVELS: Final = ("barrio", "comuna")
-MAP_HEIGHT: Final = 620  # px; layout.css reserves the same height for the map iframe
+MAP_HEIGHT: Final = 520  # px: the map frame before layout.css fits it to the window
 # Precisions with no point on the map, as the "Not on the map" control groups them.
 UNPLACED_GROUPS: Final = ("city", "outside")
 GEOMETRY_ATTRIBUTION: Final = (
@@ -171,6 +171,7 @@ def _area_text(lang: str) -> dict[str, str]:
         "fillOpacity": AREA_FILL_OPACITY,
         "chosen": OUTLINE_COLOR,
         "failed": t("map_shapes_failed", lang),
+        "legend": t("legend_button", lang),
     }
 
 

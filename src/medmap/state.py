@@ -1,13 +1,15 @@
-"""The view's state: URL-bound filter keys, the current view, and the callbacks that change it.
+"""The view's state: the link's keys, the current view, and the callbacks that change it.
 
-The sidebar widgets are keyed by their URL parameter name and bound to the query
-string, so a copied link restores the view. app.py builds the :class:`View` once
-per run (:func:`publish_view`); every page starts with :func:`view`.
+Widgets are keyed by their URL parameter name. A session's first run reads the
+link into their state (:func:`read_link`); every run writes the state back into the
+link (:func:`write_link`), codes and slugs only, while the widgets show names.
+app.py builds the :class:`View` once per run (:func:`publish_view`); every page
+starts with :func:`view`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
@@ -16,13 +18,13 @@ import pandas as pd
 import streamlit as st
 
 from medmap.data import Dataset
-from medmap.filters import Filters, as_of, barrio_options, filter_entities
+from medmap.filters import Filters, as_of, barrio_options, dropped_values, filter_entities
 from medmap.geo import Layers
 from medmap.i18n import DEFAULT_LANG, LANGS
 from medmap.legacy_pages import require_frame
 from medmap.runtime import Loaded
 
-# Widget keys double as URL parameter names (bind="query-params").
+# Widget keys double as URL parameter names.
 LANG_KEY, COMUNA_KEY, BARRIO_KEY, SECTOR_KEY, KIND_KEY, ORIGIN_KEY = (
     "lang",
     "comuna",
@@ -34,7 +36,19 @@ LANG_KEY, COMUNA_KEY, BARRIO_KEY, SECTOR_KEY, KIND_KEY, ORIGIN_KEY = (
 FILTER_KEYS = (COMUNA_KEY, BARRIO_KEY, SECTOR_KEY, KIND_KEY, ORIGIN_KEY)
 YEAR_KEY, UNDATED_KEY = "year", "undated"
 ALL_YEARS = "all"  # the year control's last stop: no year chosen
-FIND_BARRIO_KEY = "_find_barrio"
+METRIC_KEY, LEVEL_KEY = "metric", "level"  # what the map's areas are coloured by, per what
+DEFAULT_METRIC, DEFAULT_LEVEL = "entities", "barrio"
+# Every key a link may hold, in the order links write them; FILTER_KEYS hold lists.
+LINK_KEYS = (*FILTER_KEYS, YEAR_KEY, UNDATED_KEY, METRIC_KEY, LEVEL_KEY, LANG_KEY)
+# What a widget holds when a link leaves its key out (filters: nothing chosen).
+LINK_DEFAULTS = {
+    YEAR_KEY: ALL_YEARS,
+    UNDATED_KEY: True,
+    METRIC_KEY: DEFAULT_METRIC,
+    LEVEL_KEY: DEFAULT_LEVEL,
+    LANG_KEY: DEFAULT_LANG,
+}
+_LINK_READ_KEY = "_link_read"  # this session has read its link into the widgets' state
 MAP_KEY = "map"
 MAP_DRAWN_KEY = "_map_drawn"  # this session's map has reported that it is drawn (issue #10)
 UPLOAD_KEY = "_uploaded_entities"  # located rows of this session's upload, never shared
@@ -61,11 +75,6 @@ def current_lang() -> str:
     return lang if lang in LANGS else DEFAULT_LANG
 
 
-def requested(key: str) -> list[str]:
-    """Raw values a link asks for, read before the bound widget cleans them."""
-    return [v for v in st.query_params.get_all(key) if v != ""]
-
-
 def current_filters() -> Filters:
     def codes(key: str) -> tuple[str, ...]:
         return tuple(st.session_state.get(key) or ())
@@ -82,7 +91,9 @@ def current_filters() -> Filters:
     )
 
 
-def query_for(filters: Filters, lang: str) -> list[tuple[str, str]]:
+def query_for(
+    filters: Filters, lang: str, metric: str = DEFAULT_METRIC, level: str = DEFAULT_LEVEL
+) -> list[tuple[str, str]]:
     """The query string that reproduces a view (defaults are left out)."""
     values = (filters.comunas, filters.barrios, filters.sectors, filters.kinds, filters.origins)
     query = [(key, code) for key, codes in zip(FILTER_KEYS, values, strict=True) for code in codes]
@@ -90,9 +101,72 @@ def query_for(filters: Filters, lang: str) -> list[tuple[str, str]]:
         query.append((YEAR_KEY, str(filters.year)))
     if not filters.undated:
         query.append((UNDATED_KEY, "false"))
+    if metric != DEFAULT_METRIC:
+        query.append((METRIC_KEY, metric))
+    if level != DEFAULT_LEVEL:
+        query.append((LEVEL_KEY, level))
     if lang != DEFAULT_LANG:
         query.append((LANG_KEY, lang))
     return query
+
+
+def read_link(
+    params: Mapping[str, Sequence[str]], allowed: Mapping[str, Sequence[str]]
+) -> tuple[dict[str, object], dict[str, list[str]]]:
+    """The widgets' state a link asks for, and the values it asks for that are not allowed.
+
+    ``params`` holds each key's raw values; ``allowed`` each key's valid ones. A filter
+    keeps its valid values in order, once each; another key takes its first valid value
+    (``undated`` as a bool). Keys a link leaves out are left out: widgets take defaults.
+    """
+    wanted = {key: [v for v in params.get(key, ()) if v != ""] for key in LINK_KEYS}
+    dropped = dropped_values(wanted, allowed)
+    state: dict[str, object] = {}
+    for key, values in wanted.items():
+        valid = set(allowed.get(key, ()))
+        good = [v for v in dict.fromkeys(values) if v in valid]
+        if key in FILTER_KEYS:
+            if good:
+                state[key] = good
+        elif good:
+            state[key] = good[0] == "true" if key == UNDATED_KEY else good[0]
+    return state, dropped
+
+
+def link_query() -> list[tuple[str, str]]:
+    """The query string of this session's view."""
+    return query_for(
+        current_filters(),
+        current_lang(),
+        st.session_state.get(METRIC_KEY) or DEFAULT_METRIC,
+        st.session_state.get(LEVEL_KEY) or DEFAULT_LEVEL,
+    )
+
+
+def load_link(allowed: Mapping[str, Sequence[str]]) -> None:
+    """A session's first run: the link's values into the widgets' state, and a notice of the
+    values it could not use. Later runs keep what the user chose."""
+    if st.session_state.get(_LINK_READ_KEY):
+        return
+    st.session_state[_LINK_READ_KEY] = True
+    params = {key: st.query_params.get_all(key) for key in LINK_KEYS}
+    values, dropped = read_link(params, allowed)
+    for key, value in {**LINK_DEFAULTS, **values}.items():
+        st.session_state[key] = value
+    if dropped:
+        st.session_state[NOTICE_KEY] = dropped
+
+
+def write_link() -> None:
+    """Every run, last: the link holds this view (other parameters such as ``embed`` kept)."""
+    current = [(k, v) for k in st.query_params for v in st.query_params.get_all(k)]
+    kept = [(k, v) for k, v in current if k not in LINK_KEYS]
+    wanted = [*kept, *link_query()]
+    if current != wanted:
+        grouped: dict[str, list[str]] = {}
+        for key, value in wanted:
+            grouped.setdefault(key, []).append(value)
+        st.query_params.from_dict(grouped)
 
 
 def share_url(page_url: str, query: list[tuple[str, str]]) -> str:
@@ -151,15 +225,6 @@ def prune_barrios(barrios: pd.DataFrame) -> None:
         st.session_state[BARRIO_KEY] = [
             b for b in st.session_state.get(BARRIO_KEY, []) if b in valid
         ]
-
-
-def add_barrio_by_name() -> None:
-    code = st.session_state.get(FIND_BARRIO_KEY)
-    if code:
-        current = list(st.session_state.get(BARRIO_KEY, []))
-        if code not in current:
-            st.session_state[BARRIO_KEY] = [*current, code]
-        st.session_state[FIND_BARRIO_KEY] = None
 
 
 def clear_filters() -> None:

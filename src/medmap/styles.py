@@ -13,10 +13,13 @@ import streamlit as st
 
 CSS_DIR: Final = Path(__file__).parent / "css"
 PAGE_LANG_JS: Final = (Path(__file__).parent / "js" / "page-lang.js").read_text(encoding="utf-8")
-KPI_KEY: Final = "kpis"  # the container of the Map page's KPIs (layout.css: .st-key-kpis)
-SUBTITLE_KEY: Final = "subtitle"  # the app's subtitle, left out on phones
+TOPBAR_KEY: Final = "topbar"  # title, language and "Share this view"
+FILTERS_KEY: Final = (
+    "filters"  # the filter bar (a grid: one row on a laptop, two columns on a phone)
+)
+KPI_KEY: Final = "kpis"  # the Map page's KPIs beside the map
 YEAR_CONTROL_KEY: Final = "year-control"  # the year control, compact on phones
-MAP_PICKERS_KEY: Final = "map-pickers"  # the two pickers above the map (layout.css)
+MAP_PICKERS_KEY: Final = "map-pickers"  # the two pickers of the areas' colours
 MAP_FRAME_KEY: Final = "map-frame"  # the map's container, its height reserved (layout.css)
 # A chart's place until the map is drawn (layout.css; ui.chart_beside_map, issue #10).
 CHART_PENDING_KEY: Final = "chart-pending"

@@ -1,26 +1,28 @@
 """The year control: "as of year Y" with a play button, and the entities no source dates.
 
-Rendered by app.py above every page, before the view is built, so the year from a
-link applies on the first run. Its widgets are URL-bound like the filters
-(``year=2015``, ``undated=false``); playing steps the year in place, one full run
-per step, so the map updates without remounting.
+Rendered on every page (beside the map on the Map page, above the others). Its widgets
+are keyed by their link parameters like the filters (``year=2015``, ``undated=false``);
+playing steps the year in place, one full run per step, so the map updates without
+remounting.
 """
 
 from __future__ import annotations
 
 import time
 
+import pandas as pd
 import streamlit as st
 
 from medmap.filters import Filters, filter_entities, year_in_medellin
 from medmap.i18n import format_count, t
-from medmap.runtime import Loaded
 from medmap.state import ALL_YEARS, UNDATED_KEY, YEAR_KEY
 from medmap.styles import YEAR_CONTROL_KEY
 
 PLAYING_KEY = "_playing"
+YEAR_WIDGET_KEY, UNDATED_WIDGET_KEY = "_year_widget", "_undated_widget"
 LAST_STEP_KEY = "_last_year_step"
 STEP_SECONDS = 1.2  # long enough to see each year's map before the next
+YEAR_CONTROL_HEIGHT = 124  # px: the labelled slider (68), a gap (16), Play and the switch (40)
 
 
 def year_options(years: list[int]) -> list[str]:
@@ -39,47 +41,58 @@ def next_stop(years: list[int], current: str) -> str:
     return str(following[0]) if following else ALL_YEARS
 
 
-def render_year_control(loaded: Loaded, years: list[int], filters: Filters, lang: str) -> None:
+def render_year_control(
+    located: pd.DataFrame, years: list[int], filters: Filters, lang: str
+) -> None:
+    """The slider, Play and the undated switch, in a box of fixed height (nothing below
+    moves while their code loads). ``located`` are the entities the filters apply to."""
     options = year_options(years)
     playing = bool(st.session_state.get(PLAYING_KEY))
     # Always there, ticking only while playing: the page keeps the same elements, so the
-    # map below is never remounted. Before the slider: a step may set its value.
+    # map is never remounted. Before the slider: a step may set its value.
     st.fragment(_step, run_every=STEP_SECONDS if playing else None)(years)
-    columns = st.container(key=YEAR_CONTROL_KEY).columns([5, 2, 3], vertical_alignment="bottom")
-    slider_col, play_col, undated_col = columns
-    with slider_col:
+    if st.session_state.get(YEAR_KEY) not in options:
+        st.session_state[YEAR_KEY] = ALL_YEARS
+    # Streamlit gives a widget drawn by a page another identity than one drawn by app.py:
+    # the view's year lives in YEAR_KEY and UNDATED_KEY, each widget shows and sets it.
+    st.session_state[YEAR_WIDGET_KEY] = st.session_state[YEAR_KEY]
+    st.session_state[UNDATED_WIDGET_KEY] = bool(st.session_state.get(UNDATED_KEY, True))
+    with st.container(key=YEAR_CONTROL_KEY, height=YEAR_CONTROL_HEIGHT, border=False):
         st.select_slider(
             t("year_control", lang),
             options,
-            value=ALL_YEARS,
             format_func=lambda y: t("year_all", lang) if y == ALL_YEARS else y,
-            key=YEAR_KEY,
+            key=YEAR_WIDGET_KEY,
             help=t("year_control_help", lang),
-            bind="query-params",
+            on_change=_copy_to,
+            args=(YEAR_WIDGET_KEY, YEAR_KEY),
         )
-    with play_col:
-        st.button(
-            t("year_pause" if playing else "year_play", lang),
-            icon=":material/pause:" if playing else ":material/play_arrow:",
-            on_click=_toggle_play,
-            args=(years,),
-            key="year_play",
-        )
-    with undated_col:
-        undated = _undated_count(loaded, filters)
-        st.toggle(
-            t("year_undated", lang, n=format_count(undated, lang)),
-            value=True,
-            key=UNDATED_KEY,
-            help=t("year_undated_help", lang),
-            bind="query-params",
-        )
+        with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+            st.button(
+                t("year_pause" if playing else "year_play", lang),
+                icon=":material/pause:" if playing else ":material/play_arrow:",
+                on_click=_toggle_play,
+                args=(years,),
+                key="year_play",
+            )
+            undated = _undated_count(located, filters)
+            st.toggle(
+                t("year_undated", lang, n=format_count(undated, lang)),
+                key=UNDATED_WIDGET_KEY,
+                help=t("year_undated_help", lang),
+                on_change=_copy_to,
+                args=(UNDATED_WIDGET_KEY, UNDATED_KEY),
+            )
 
 
-def _undated_count(loaded: Loaded, filters: Filters) -> int:
+def _undated_count(located: pd.DataFrame, filters: Filters) -> int:
     """Entities of the current filters (any year) that no source dates."""
-    shown = filter_entities(loaded.located, Filters(**{**filters.__dict__, "year": None}))
+    shown = filter_entities(located, Filters(**{**filters.__dict__, "year": None}))
     return int(year_in_medellin(shown).isna().sum())
+
+
+def _copy_to(widget_key: str, key: str) -> None:
+    st.session_state[key] = st.session_state[widget_key]
 
 
 def _toggle_play(years: list[int]) -> None:

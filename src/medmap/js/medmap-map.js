@@ -184,12 +184,49 @@
     return box;
   }
 
+  // On a narrow map (a phone) a box starts as a small button, so the map stays in view;
+  // a tap, Enter or Space opens it. ``label`` gives the button's text when it is drawn.
+  var NARROW_MAP = 560;
+  function collapsible(map, box, label) {
+    var button = document.createElement("button");
+    var body = document.createElement("div");
+    var open = map.getSize().x >= NARROW_MAP;
+    button.type = "button";
+    button.className = "medmap-box-toggle";
+    button.style.cssText =
+      "display:block;font:bold 12px/1.4 sans-serif;color:#0b0c10;background:none;" +
+      "border:0;padding:2px 0;cursor:pointer;text-align:left";
+    function draw() {
+      body.hidden = !open;
+      button.setAttribute("aria-expanded", String(open));
+      button.textContent = (open ? "\u25BE " : "\u25B8 ") + label();
+    }
+    button.addEventListener("click", function () {
+      open = !open;
+      draw();
+    });
+    box.appendChild(button);
+    box.appendChild(body);
+    draw();
+    return {
+      body: body,
+      draw: draw,
+      open: function () {
+        open = true;
+        draw();
+      },
+    };
+  }
+
   // The legend (HTML built and escaped on the server), and the view's focus.
   function legendControl(map, text) {
     var box = boxControl(map, "bottomright", "medmap-legend", 220);
+    var part = collapsible(map, box, function () {
+      return text.legend;
+    });
     var lastFocus = null;
     onView(function (next) {
-      box.innerHTML = next.legend;
+      part.body.innerHTML = next.legend;
       var focus = JSON.stringify(next.focus);
       if (focus !== lastFocus) {
         lastFocus = focus;
@@ -197,7 +234,8 @@
       }
     });
     map.on("medmap:shapesfailed", function () {
-      box.textContent = text.failed;
+      part.body.textContent = text.failed;
+      part.open();
     });
     return box;
   }
@@ -207,6 +245,10 @@
   function unplacedControl(map, text) {
     var box = boxControl(map, "topleft", "medmap-unplaced", 250);
     var open = null;
+    var last = { city: [], outside: [] };
+    var part = collapsible(map, box, function () {
+      return text.title + ": " + (last.city.length + last.outside.length);
+    });
     function group(key, rows) {
       var section = document.createElement("div");
       var button = document.createElement("button");
@@ -239,16 +281,12 @@
       section.appendChild(list);
       return section;
     }
-    var last = { city: [], outside: [] };
     function render(unplaced) {
       last = unplaced;
-      box.textContent = "";
-      var title = document.createElement("div");
-      title.style.fontWeight = "bold";
-      title.textContent = text.title;
-      box.appendChild(title);
-      box.appendChild(group("city", unplaced.city));
-      box.appendChild(group("outside", unplaced.outside));
+      part.body.textContent = "";
+      part.body.appendChild(group("city", unplaced.city));
+      part.body.appendChild(group("outside", unplaced.outside));
+      part.draw();
     }
     onView(function (next) {
       render(next.unplaced);
@@ -311,8 +349,16 @@
     });
   }
 
-  // The map iframe's accessible name says what it shows (its title is the component's).
+  // The map iframe's accessible name says what it shows (its title is the component's);
+  // the map fills the frame, whose height the page sets (layout.css: it follows the window).
   function labelFrame(map, text) {
+    // Leaflet's attribution in the iframe's 16 px root font took two lines over the scale.
+    map.attributionControl.getContainer().style.fontSize = "11px";
+    var holder = document.getElementById("map_div");
+    if (holder) {
+      holder.style.height = "100vh";
+      map.invalidateSize();
+    }
     if (window.frameElement) {
       window.frameElement.setAttribute("aria-label", text.label);
     }
