@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 
 from medmap.maps import SEVILLA_CLASS
-from medmap.styles import CHART_PENDING_KEY
+from medmap.styles import CHART_PENDING_KEY, FILTERS_KEY, TOPBAR_KEY
 
 from .conftest import IDLE
 
@@ -19,7 +19,8 @@ PAGES = {
     "jobs_funding": "/jobs_funding",
     "about": "/about",
 }
-SIDEBAR = '[data-testid="stSidebar"]'
+TOPBAR = f".st-key-{TOPBAR_KEY}"  # title, language, Share: on every page, embedded too
+FILTERS = f".st-key-{FILTERS_KEY}"  # the filter bar (not in an embedded view)
 CHART_PENDING = f'[class*="st-key-{CHART_PENDING_KEY}"]'
 TIMEOUT_MS = 60_000
 # Base map tiles are the only third-party content the app may ask for (the page
@@ -55,16 +56,16 @@ def wait_charts(page, timeout: int = TIMEOUT_MS) -> None:
 
 def open_app(page, url: str, with_map: bool = True) -> None:
     page.goto(url)
-    page.locator(SIDEBAR).wait_for(state="attached", timeout=TIMEOUT_MS)  # collapsed on phones
+    page.locator(TOPBAR).wait_for(state="attached", timeout=TIMEOUT_MS)
     if with_map:
         wait_map(page)
         wait_charts(page)
     wait_idle(page)
 
 
-def sidebar_multiselect(page, label: str):
-    """The sidebar multiselect whose label starts with ``label``."""
-    return page.locator(f'{SIDEBAR} [data-testid="stMultiSelect"]').filter(
+def filter_multiselect(page, label: str):
+    """The filter bar's multiselect whose (collapsed) label starts with ``label``."""
+    return page.locator(f'{FILTERS} [data-testid="stMultiSelect"]').filter(
         has=page.locator(
             '[data-testid="stWidgetLabel"]', has_text=re.compile(f"^{re.escape(label)}")
         )

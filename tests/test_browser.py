@@ -21,14 +21,16 @@ from medmap.i18n import t
 from medmap.maps import COMPANY_CLASS, INSTITUTION_CLASS, SEVILLA_CLASS
 
 from .browser import (
+    FILTERS,
     MAP_IFRAME,
     OSM_TILE,
+    TOPBAR,
     PAGES,
     TIMEOUT_MS,
     map_frame,
     open_app,
     poll,
-    sidebar_multiselect,
+    filter_multiselect,
     wait_idle,
     wait_map,
 )
@@ -106,7 +108,17 @@ def stable_marker_count(page, expected: int | None = None) -> int:
     return previous[-1]
 
 
-multiselect = sidebar_multiselect
+multiselect = filter_multiselect
+
+
+def sector_label(dataset, sector: str, lang: str = "en") -> str:
+    """A sector's name as the filter's options and chips show it."""
+    return dict(zip(dataset.sectors["sector"], dataset.sectors[f"label_{lang}"], strict=True))[
+        sector
+    ]
+
+
+SEVILLA_CHIP = f"Sevilla ({SEVILLA_CODE})"
 
 
 def expect_chips(page, label: str, values: list[str]) -> None:
@@ -256,7 +268,7 @@ def test_layer_control_and_barrio_tooltip(page, server, dataset, located):
     )
 
 
-def test_sector_filter_changes_company_markers(page, server, located, sector):
+def test_sector_filter_changes_company_markers(page, server, dataset, located, sector):
     open_app(page, server.url + "/")
     before = stable_marker_count(page, company_markers(located))
     expected = company_markers(filter_entities(located, Filters(sectors=(sector,))))
@@ -267,16 +279,18 @@ def test_sector_filter_changes_company_markers(page, server, located, sector):
     box = multiselect(page, "Sector")
     box.click()
     field = box.locator("input")
-    field.fill(sector)
-    page.get_by_role("option", name=sector, exact=True).wait_for(timeout=TIMEOUT_MS)
+    label = sector_label(dataset, sector)
+    field.fill(label)
+    page.get_by_role("option", name=label, exact=True).wait_for(timeout=TIMEOUT_MS)
     field.press("Enter")
     field.press("Escape")
 
+    # The chip shows the sector's name; the link keeps its slug.
     poll(lambda: query(page).get("sector") == [sector], f"sector={sector} in the URL")
     wait_idle(page)
     wait_map(page)
     assert stable_marker_count(page, expected) == expected
-    expect_chips(page, "Sector", [sector])
+    expect_chips(page, "Sector", [label])
     # The map was updated in place (no remount, shapes not resent): the same iframe,
     # with fewer barrios coloured for fewer companies.
     assert page.locator(MAP_IFRAME).evaluate("(frame) => frame.dataset.testMounted") == "before"
@@ -291,10 +305,9 @@ def test_shared_link_restores_view_in_spanish(page, server, dataset, located):
 
     expect(page.locator('[data-testid="stTopNavLink"]', has_text="Mapa")).to_be_visible()
     expect(page.get_by_text("Empresas mostradas", exact=True)).to_be_visible()
-    expect(
-        page.locator('[data-testid="stSidebar"]').get_by_text("Filtros", exact=True)
-    ).to_be_visible()
-    expect_chips(page, "Barrio", [SEVILLA_CODE])
+    expect(page.locator(f'{FILTERS} [data-testid="stMultiSelect"]')).to_have_count(5)
+    expect(page.locator(FILTERS).get_by_role("button", name="Quitar filtros")).to_be_visible()
+    expect_chips(page, "Barrio", [SEVILLA_CHIP])
 
     shown = filter_entities(located, Filters(barrios=(SEVILLA_CODE,)))
     companies = compute_kpis(shown, dataset.staff, dataset.funding).companies
@@ -313,9 +326,9 @@ def test_shared_link_restores_view_in_spanish(page, server, dataset, located):
 
     # "Share this view": the link (code block with a copy button) is drawn only when
     # the popover opens, and reproduces the view.
-    sidebar = page.locator('[data-testid="stSidebar"]')
-    expect(sidebar.locator('[data-testid="stCode"]')).to_have_count(0)
-    sidebar.get_by_role("button", name=re.compile("Compartir esta vista")).click()
+    topbar = page.locator(TOPBAR)
+    expect(topbar.locator('[data-testid="stCode"]')).to_have_count(0)
+    topbar.get_by_role("button", name=re.compile("Compartir")).click()
     # The link first; the embed code below it (tests/test_embed.py).
     code = page.locator('[data-testid="stPopoverBody"] [data-testid="stCode"]').first
     expect(code).to_be_visible()
@@ -325,21 +338,20 @@ def test_shared_link_restores_view_in_spanish(page, server, dataset, located):
     assert f"{parts.scheme}://{parts.netloc}" == server.url and parts.path in ("", "/"), link
     assert parse_qs(parts.query) == {"lang": ["es"], "barrio": [SEVILLA_CODE]}
     open_app(page, link)
-    expect_chips(page, "Barrio", [SEVILLA_CODE])
+    expect_chips(page, "Barrio", [SEVILLA_CHIP])
     expect(metric.locator('[data-testid="stMetricValue"]')).to_have_text(str(companies))
 
 
 @pytest.mark.parametrize("name", list(PAGES))
-def test_every_page_opens_first_on_fresh_server(fresh_server, page, sector, name):
+def test_every_page_opens_first_on_fresh_server(fresh_server, page, dataset, sector, name):
     # fresh_server first: it outlives the page, so a failure screenshot shows the live app.
     with_map = name == "map"
     open_app(page, fresh_server.url + PAGES[name] + f"?lang=es&sector={sector}", with_map)
 
     expect(page.locator('[data-testid="stTopNavLink"]', has_text="Mapa")).to_be_visible()
-    expect(
-        page.locator('[data-testid="stSidebar"]').get_by_text("Filtros", exact=True)
-    ).to_be_visible()
-    expect_chips(page, "Sector", [sector])
+    expect(page.locator(f'{FILTERS} [data-testid="stMultiSelect"]')).to_have_count(5)
+    expect(page.locator(FILTERS).get_by_role("button", name="Quitar filtros")).to_be_visible()
+    expect_chips(page, "Sector", [sector_label(dataset, sector, "es")])
     assert query(page).get("sector") == [sector]
     assert_no_error(page)
     assert page.dialogs == []
@@ -350,14 +362,14 @@ def test_invalid_link_values_are_dropped_with_a_warning(page, server):
     bad_sector = "<script>alert(1)</script>"
     open_app(page, server.url + f"/?barrio=9999&sector={quote(bad_sector)}&lang=xx")
 
-    warning = page.locator('[data-testid="stSidebar"] [data-testid="stAlert"]')
+    warning = page.locator('[data-testid="stMain"] [data-testid="stAlert"]')
     expect(warning).to_be_visible()
     text = warning.inner_text()
     # Each dropped value is named, as typed: shown as text, never run or rendered as markup.
     for shown in ("barrio=9999", "lang=xx", f"sector={bad_sector}"):
         assert shown in text, text
     assert page.dialogs == []
-    expect(page.locator('[data-testid="stSidebar"] script')).to_have_count(0)
+    expect(warning.locator("script")).to_have_count(0)
     assert_no_error(page)
     # The view falls back to English, no filters, and the whole map.
     expect(page.locator('[data-testid="stTopNavLink"]', has_text="Map")).to_be_visible()
@@ -446,7 +458,7 @@ def test_map_click_selects_barrio(page, server):
 
     poll(lambda: query(page).get("barrio") == [SEVILLA_CODE], f"barrio={SEVILLA_CODE} in URL")
     wait_idle(page)
-    expect_chips(page, "Barrio", [SEVILLA_CODE])
+    expect_chips(page, "Barrio", [SEVILLA_CHIP])
     assert page.dialogs == []
 
 
