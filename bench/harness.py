@@ -36,6 +36,9 @@ ROOT = Path(__file__).resolve().parents[1]
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 QUIET_MS = 1500
 VIEWPORT = {"width": 1440, "height": 1000}
+PHONE = {"width": 390, "height": 844}
+# Where issue #21 asks for the map frame's place on the first screen.
+LAYOUT_SIZES = ((1440, 900), (1280, 720), (390, 844))
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -395,8 +398,11 @@ class Tab:
             self.context.close()
 
 
-def new_tab(browser: Browser) -> Tab:
-    context = browser.new_context(viewport=VIEWPORT, locale="en-US")
+def new_tab(browser: Browser, viewport: dict | None = None) -> Tab:
+    phone = viewport is not None and viewport["width"] < 640
+    context = browser.new_context(
+        viewport=viewport or VIEWPORT, locale="en-US", is_mobile=phone, has_touch=phone
+    )
     context.add_init_script(INIT_SCRIPT)
     page = context.new_page()
     traffic = Traffic()
@@ -506,12 +512,14 @@ def _longest(tasks: dict[str, float]) -> dict[str, float]:
     }
 
 
-def load(browser: Browser, app: AppSpec, server: Server, timeout_s: float) -> tuple[Tab, dict]:
+def load(
+    browser: Browser, app: AppSpec, server: Server, timeout_s: float, viewport: dict | None = None
+) -> tuple[Tab, dict]:
     """Open the app in a new tab. Two times from the same navigation start (page clock):
     **map drawn**, the first frame in which the map shows its barrios and markers (whether
     or not a later run is still drawing charts), and **page complete**, ready with every
     Plotly chart drawn, no chart placeholder left and the script idle."""
-    tab = new_tab(browser)
+    tab = new_tab(browser, viewport)
     try:
         tab.context.add_init_script(f"window.__benchMapSpec = {json.dumps(_spec(app))};")
         tab.page.goto(server.url + "/", wait_until="commit", timeout=timeout_s * 1000)
@@ -539,14 +547,37 @@ def load(browser: Browser, app: AppSpec, server: Server, timeout_s: float) -> tu
     return tab, sample
 
 
+# The map frame on the first screen: its top and height, its share of the page's width,
+# and how much of it the first screen shows.
+MAP_GEOMETRY = """() => {
+    const frame = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
+    if (!frame) return null;
+    const r = frame.getBoundingClientRect();
+    return {top: r.top, height: r.height, share: r.width / window.innerWidth,
+            visible: Math.max(0, Math.min(window.innerHeight, r.bottom) - Math.max(0, r.top))};
+}"""
+
+
+def map_geometry(page: Page, size: tuple[int, int]) -> dict:
+    """The map frame's place at ``size`` (the page resized, its layout settled)."""
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    page.wait_for_timeout(500)  # the resize's layout and the map's own invalidateSize
+    geometry = page.evaluate(MAP_GEOMETRY)
+    if geometry is None:
+        raise MeasureError("no map frame on the page")
+    return geometry
+
+
 def multiselect(page: Page, label: str):
-    return page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(
+    """The multiselect labelled ``label`` (visible or collapsed), wherever the app puts it."""
+    return page.locator('[data-testid="stMultiSelect"]').filter(
         has=page.locator('[data-testid="stWidgetLabel"]', has_text=re.compile(f"^{label}"))
     )
 
 
 def change_filter(tab: Tab, app: AppSpec, sector: str, timeout_s: float) -> dict:
-    """Choose ``sector`` in the sidebar; time from the click on it to the new state, ready."""
+    """Choose the sector named ``sector`` (as its option reads) in the Sector filter; time
+    from the click on it to the new state, ready."""
     page = tab.page
     box = multiselect(page, "Sector")
     box.click()

@@ -48,7 +48,8 @@ comunas = load_comunas(ROOT / "geo")
 dataset = load_dataset(DATA_DIR, barrios["code"], comunas["code"])
 entities = locate_entities(dataset.entities, barrios, comunas)
 
-sectors = st.sidebar.multiselect("Sector", sorted(dataset.sectors["sector"]))
+labels = dict(zip(dataset.sectors["sector"], dataset.sectors["label_en"], strict=True))
+sectors = st.sidebar.multiselect("Sector", sorted(labels), format_func=labels.get)
 if sectors:
     entities = entities[entities["sector"].isin(sectors)]
 

@@ -1,15 +1,15 @@
 """Soak: one Map page, many in-place filter changes; does anything grow?
 
-    python bench/run.py --soak 1000                  # the sidebar's sector multiselect
+    python bench/run.py --soak 1000                  # the filter bar's sector multiselect
     python bench/run.py --soak 1000 --soak-via chart # a click on a bar of the sector chart
 
 One server (``serve.py``, as users start it), one page, no reload. The sector filter
 alternates between two user actions, each one filter change: choose a sector, then
-remove it again (click the chip's remove button in the sidebar's URL-bound multiselect).
+remove it again (click the chip's remove button in the filter bar's multiselect).
 The chosen sector cycles through every sector with located companies. A sector is
 chosen the way a user does it, either
 
-- ``multiselect``: open the sidebar's sector multiselect, type the sector, click its
+- ``multiselect``: open the filter bar's sector multiselect, type the sector, click its
   option, click outside to close the list; or
 - ``chart``: click the sector's bar in the sector chart beside the map (the app sets the
   sector filter from it).
@@ -125,7 +125,9 @@ def workload(data_dir: Path) -> dict:
     sectors = sorted(s for s, n in counts.items() if 0 < n < len(companies))
     if not sectors:
         raise SystemExit("soak: no sector has some but not all located companies")
-    return {"sectors": sectors, "barrios": len(barrios)}
+    labels = dict(zip(dataset.sectors["sector"], dataset.sectors["label_en"], strict=True))
+    # (slug, name): the chart's bars carry the slug, the filter's options show the name.
+    return {"sectors": [(s, labels[s]) for s in sectors], "barrios": len(barrios)}
 
 
 def open_page(browser, app: AppSpec, server, timeout_s: float) -> tuple[Tab, float]:
@@ -171,24 +173,30 @@ def row(tab: Tab, cdp, server: Server | object, changes: int) -> dict:
 
 
 def change_sector(
-    tab: Tab, app: AppSpec, sector: str, choose: bool, timeout_s: float, via: str = "multiselect"
+    tab: Tab,
+    app: AppSpec,
+    sector: tuple[str, str],
+    choose: bool,
+    timeout_s: float,
+    via: str = "multiselect",
 ) -> float:
-    """One filter change: choose ``sector`` (nothing chosen before) or remove it again.
+    """One filter change: choose ``sector`` (slug, name; nothing chosen before) or remove it.
 
     Returns the time from the click to the new view ready (map in place with a new
     view token, KPI changed, charts drawn, script idle), on the page's clock.
     """
     page = tab.page
+    slug, name = sector
     box = harness.multiselect(page, "Sector")
     point = None
     if not choose:
-        target = box.locator(f'button[aria-label="Remove {sector}"]')
+        target = box.locator(f'button[aria-label="Remove {name}"]')
     elif via == "multiselect":
         box.click()
-        box.locator("input").fill(sector)
-        target = page.get_by_role("option", name=sector, exact=True)
+        box.locator("input").fill(name)
+        target = page.get_by_role("option", name=name, exact=True)
     else:
-        point = page.evaluate(SECTOR_BAR, sector)
+        point = page.evaluate(SECTOR_BAR, slug)
         if point is None:
             raise MeasureError(f"soak: no bar for {sector!r} in the sector chart")
     if point is None:
@@ -207,7 +215,7 @@ def change_sector(
         page.locator('[data-testid="stMetric"]').first.click()
         page.get_by_role("listbox").wait_for(state="detached", timeout=timeout_s * 1000)
     chips = [c.strip() for c in box.locator("[data-tag]").all_inner_texts()]
-    if chips != ([sector] if choose else []):
+    if chips != ([name] if choose else []):
         raise MeasureError(f"soak: {'chose' if choose else 'removed'} {sector!r}, chips: {chips}")
     return elapsed
 

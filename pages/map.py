@@ -60,23 +60,27 @@ with side_col:
     # One above the other, labels collapsed (the options say what they do): as tall before
     # their code loads as after.
     with st.container(gap="xsmall", key=styles.MAP_PICKERS_KEY):
+        state.show_in_widget(state.METRIC_KEY)
+        state.show_in_widget(state.LEVEL_KEY)
         st.segmented_control(
             t("map_metric", lang),
             MAP_METRICS,
             format_func=lambda m: t(f"picker_{m}", lang),
             required=True,
-            key=state.METRIC_KEY,
+            key=state.widget_key(state.METRIC_KEY),
             label_visibility="collapsed",
-            persist_state="session",
+            on_change=state.take_from_widget,
+            args=(state.METRIC_KEY,),
         )
         st.segmented_control(
             t("map_level", lang),
             MAP_LEVELS,
             format_func=lambda level: t(f"level_{level}", lang),
             required=True,
-            key=state.LEVEL_KEY,
+            key=state.widget_key(state.LEVEL_KEY),
             label_visibility="collapsed",
-            persist_state="session",
+            on_change=state.take_from_widget,
+            args=(state.LEVEL_KEY,),
         )
 
 with map_col:
@@ -89,6 +93,7 @@ with map_col:
         st.caption(t("aggregated_note", lang, n=format_count(page.layers.located_companies, lang)))
     ui.map_as_table(page.choropleth, page.areas, lang, map_drawn)
 
+# The charts (bench/run.py's "mapfloor" is this page cut here).
 with side_col:
     known_sectors = frozenset(data.sectors["sector"])
     if page.sector_chart is not None:

@@ -16,9 +16,10 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from medmap.colors import contrast_ratio
+from medmap.controls import LANG_NAMES
 from medmap.i18n import t
 
-from .browser import MAP_IFRAME, PAGES, SIDEBAR, TIMEOUT_MS, open_app, wait_idle
+from .browser import FILTERS, MAP_IFRAME, PAGES, TIMEOUT_MS, TOPBAR, open_app, wait_idle
 from .conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
@@ -157,17 +158,18 @@ def keyboard_targets(lang: str) -> dict[str, object]:
         return lambda s: s["what"].startswith("input") and s["label"] == label
 
     return {
-        "language": lambda s: "stRadioGroup" in s["testids"] and s["what"].startswith("input"),
+        "language": lambda s: (
+            "stButtonGroup" in s["testids"] and s["label"].strip() in LANG_NAMES.values()
+        ),
         **{
             f"filter {key}": input_named(t(f"filter_{key}", lang))
-            for key in ("comuna", "barrio", "sector", "kind")
+            for key in ("comuna", "barrio", "sector", "kind", "origin")
         },
-        "find a barrio": input_named(t("find_barrio", lang)),
         # A button's text starts with its icon's ligature name.
         "clear filters": lambda s: s["label"].strip().endswith(t("clear_filters", lang)),
         "share this view": lambda s: "stPopoverButton" in s["testids"],
         "metric picker": lambda s: (
-            "stButtonGroup" in s["testids"] and s["label"].strip() == t("metric_entities", lang)
+            "stButtonGroup" in s["testids"] and s["label"].strip() == t("picker_entities", lang)
         ),
         "layer control": lambda s: "leaflet-control-layers-toggle" in s["what"],
         "not on the map": lambda s: "medmap-unplaced-toggle" in s["what"],
@@ -194,7 +196,7 @@ def test_every_control_is_reached_by_tab_with_a_visible_focus(page, server):
     assert invisible == {}, f"no visible focus: {invisible}"
 
     # "Share this view" opens and closes from the keyboard.
-    share = page.locator(f'{SIDEBAR} [data-testid="stPopoverButton"]')
+    share = page.locator(f'{TOPBAR} [data-testid="stPopoverButton"]')
     share.focus()
     page.keyboard.press("Enter")
     body = page.locator('[data-testid="stPopoverBody"]')
@@ -241,20 +243,36 @@ SETTLED = """async () => {
 }"""
 
 
+# The share of the map's area its own boxes (legend, "Not on the map", layers) cover.
+MAP_BOXES_SHARE = """() => {
+    const map = document.querySelector(".leaflet-container").getBoundingClientRect();
+    const boxes = [".medmap-legend", ".medmap-unplaced", ".leaflet-control-layers"]
+        .map((s) => document.querySelector(s).getBoundingClientRect());
+    return boxes.reduce((sum, b) => sum + b.width * b.height, 0) / (map.width * map.height);
+}"""
+
+
 @pytest.mark.parametrize("lang", ["en", "es"])
-def test_on_a_phone_the_map_is_on_the_first_screen(page, server, lang):
+def test_on_a_phone_the_map_fills_the_first_screen(page, server, lang):
     page.set_viewport_size(PHONE)
     open_app(page, f"{server.url}/?lang={lang}")
-    top = page.locator(MAP_IFRAME).bounding_box()["y"]
-    # At least a quarter of the first screen is map (the KPIs are a compact grid).
-    assert top <= PHONE["height"] * 0.75, top
+    frame = page.locator(MAP_IFRAME).bounding_box()
+    visible = min(PHONE["height"], frame["y"] + frame["height"]) - frame["y"]
+    assert visible >= 450, frame
     assert page.evaluate(CUT_KPI_TEXTS) + page.evaluate(CUT_PICKERS) == []
-    # The filters are in the collapsed sidebar; the charts come after the map.
-    assert (
-        page.locator(SIDEBAR).bounding_box()["width"] == 0 or not page.locator(SIDEBAR).is_visible()
-    )
-    chart = page.locator('[data-testid="stPlotlyChart"]').first.bounding_box()
-    assert chart["y"] > top
+    # The filters are above the map in two columns; year, KPIs and charts come after it.
+    filters = page.locator(FILTERS).bounding_box()
+    assert filters["y"] + filters["height"] <= frame["y"]
+    for below in ('[data-testid="stMetric"]', '[data-testid="stPlotlyChart"]'):
+        assert page.locator(below).first.bounding_box()["y"] > frame["y"] + frame["height"]
+    # The map's own boxes start as small buttons that a tap opens.
+    map_doc = page.locator(MAP_IFRAME).element_handle().content_frame()
+    assert map_doc.evaluate(MAP_BOXES_SHARE) <= 0.15
+    legend = map_doc.locator(".medmap-legend .medmap-box-toggle")
+    expect(legend).to_have_attribute("aria-expanded", "false")
+    legend.click()
+    expect(legend).to_have_attribute("aria-expanded", "true")
+    expect(map_doc.locator(".medmap-legend b").first).to_be_visible()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"phone-map-{lang}.png"))
 

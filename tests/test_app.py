@@ -65,7 +65,7 @@ def test_map_page_kpis_match_the_data(expected_companies, located):
 def test_sector_filter_drives_the_kpis(expected_companies):
     at = app()
     sector = "software-services"
-    at.multiselect(key="sector").set_value([sector]).run()
+    at.multiselect(key="_w_sector").set_value([sector]).run()
     expected = expected_companies(Filters(sectors=(sector,)))
     assert expected != expected_companies(Filters())
     assert metric(at, "Companies shown") == str(expected)
@@ -73,17 +73,17 @@ def test_sector_filter_drives_the_kpis(expected_companies):
 
 def test_kind_filter_institutions_only(located):
     at = app()
-    at.multiselect(key="kind").set_value(["institution"]).run()
+    at.multiselect(key="_w_kind").set_value(["institution"]).run()
     assert metric(at, "Companies shown") == "0"
     assert metric(at, "Institutions") == str((located["kind"] == "institution").sum())
 
 
 def test_shared_link_restores_barrio_and_language(expected_companies):
     at = app(barrio="0407", lang="es")
-    assert at.multiselect(key="barrio").value == ["0407"]
+    assert at.multiselect(key="_w_barrio").value == ["0407"]
     assert metric(at, "Empresas mostradas") == str(expected_companies(Filters(barrios=("0407",))))
     # The chip and the options show the name; the link keeps the code.
-    barrio = at.multiselect(key="barrio")
+    barrio = at.multiselect(key="_w_barrio")
     assert barrio.format_func("0407") == "Sevilla (0407)"
     assert "Sevilla (0407)" in barrio.options
     assert at.query_params["barrio"] == "0407"
@@ -91,7 +91,7 @@ def test_shared_link_restores_barrio_and_language(expected_companies):
 
 def test_comuna_narrows_barrio_options():
     at = app(comuna="14")
-    options = at.multiselect(key="barrio").options
+    options = at.multiselect(key="_w_barrio").options
     assert options and all(name.endswith(")") and name[-5:-3] == "14" for name in options)
 
 
@@ -102,14 +102,14 @@ def test_invalid_link_values_are_dropped_with_a_notice():
     assert not at.exception
     notice = " ".join(w.value for w in at.warning)
     assert "9999" in notice and "robot" in notice and "alert(1)" in notice
-    assert at.multiselect(key="sector").value == ["fintech"]
-    assert at.multiselect(key="barrio").value == []
+    assert at.multiselect(key="_w_sector").value == ["fintech"]
+    assert at.multiselect(key="_w_barrio").value == []
     assert at.button_group(key="lang").value == "en"
 
 
 def test_barrio_outside_the_chosen_comuna_is_dropped():
     at = app(comuna="14", barrio="0407")
-    assert at.multiselect(key="barrio").value == []
+    assert at.multiselect(key="_w_barrio").value == []
     assert "0407" in " ".join(w.value for w in at.warning)
 
 
@@ -129,7 +129,7 @@ def test_map_click_selects_the_barrio_through_the_filter_key(expected_companies,
     at = app()
     at.session_state["barrio"] = [clicked_barrio(click, codes)]
     at.run()
-    assert at.multiselect(key="barrio").value == ["0407"]
+    assert at.multiselect(key="_w_barrio").value == ["0407"]
     assert metric(at, "Companies shown") == str(expected_companies(Filters(barrios=("0407",))))
 
 
@@ -153,8 +153,10 @@ def test_map_page_keeps_chart_places_until_the_map_reports_it_is_drawn():
 def test_clear_filters_button(expected_companies):
     at = app(sector="ai", kind="company", year="2015", origin="international")
     at.button(key="clear_filters").click().run()
-    assert at.multiselect(key="sector").value == [] and at.multiselect(key="origin").value == []
-    assert at.select_slider(key="_year_widget").value == "all"
+    assert (
+        at.multiselect(key="_w_sector").value == [] and at.multiselect(key="_w_origin").value == []
+    )
+    assert at.select_slider(key="_w_year").value == "all"
     assert metric(at, "Companies shown") == str(expected_companies(Filters()))
 
 
@@ -214,8 +216,8 @@ def test_huge_repetition_in_a_link_is_deduplicated():
     # Streamlit itself ignores a query string of more than 1,000 parameters; stay under it.
     at = app(sector=["ai"] * 400 + ["nope"] * 400, barrio=["0407"] * 150)
     assert not at.exception
-    assert at.multiselect(key="sector").value == ["ai"]
-    assert at.multiselect(key="barrio").value == ["0407"]
+    assert at.multiselect(key="_w_sector").value == ["ai"]
+    assert at.multiselect(key="_w_barrio").value == ["0407"]
     notice = " ".join(w.value for w in at.warning)
     assert notice.count("nope") == 1
 
@@ -262,7 +264,7 @@ def test_chart_selection_becomes_the_sector_filter(expected_companies, dataset):
     at = app()
     at.session_state["sector"] = selected_sectors(state, known)
     at.run()
-    assert at.multiselect(key="sector").value == ["ai", "fintech"]
+    assert at.multiselect(key="_w_sector").value == ["ai", "fintech"]
     assert metric(at, "Companies shown") == str(
         expected_companies(Filters(sectors=("ai", "fintech")))
     )
@@ -271,7 +273,7 @@ def test_chart_selection_becomes_the_sector_filter(expected_companies, dataset):
 def test_a_year_in_the_link_applies_on_the_first_run(expected_companies):
     at = app(year="2012", lang="es")
     assert not at.exception
-    assert at.select_slider(key="_year_widget").value == "2012"
+    assert at.select_slider(key="_w_year").value == "2012"
     as_of_2012 = expected_companies(Filters(year=2012))
     assert as_of_2012 < expected_companies(Filters())
     assert metric(at, "Empresas mostradas") == str(as_of_2012)
@@ -280,7 +282,7 @@ def test_a_year_in_the_link_applies_on_the_first_run(expected_companies):
 def test_entities_with_no_year_can_be_left_out(expected_companies, located):
     at = app(year="2019")
     shown = metric(at, "Companies shown")
-    at.toggle(key="_undated_widget").set_value(False).run()
+    at.toggle(key="_w_undated").set_value(False).run()
     hidden = metric(at, "Companies shown")
     assert int(hidden) == expected_companies(Filters(year=2019, undated=False)) < int(shown)
     assert int(shown) == expected_companies(Filters(year=2019))
@@ -301,7 +303,7 @@ def test_a_year_outside_the_timeline_is_dropped_with_a_notice(expected_companies
     at = app(year="1700")
     assert not at.exception
     assert "year=" in " ".join(w.value for w in at.warning)
-    assert at.select_slider(key="_year_widget").value == "all"
+    assert at.select_slider(key="_w_year").value == "all"
     assert metric(at, "Companies shown") == str(expected_companies(Filters()))
 
 
@@ -311,8 +313,8 @@ def test_map_as_a_table_lists_the_choropleths_values(located, dataset, level, me
     expander = next(e for e in at.expander if e.label == "El mapa como tabla")
     assert not expander.table  # its frontend code waits for the map (issue #10)
     at.session_state[MAP_DRAWN_KEY] = True  # what the map's "drawn" report sets
-    at.button_group(key="metric").set_value(metric_name).run()
-    at.button_group(key="level").set_value(level).run()
+    at.button_group(key="_w_metric").set_value(metric_name).run()
+    at.button_group(key="_w_level").set_value(level).run()
     assert not at.exception
     expander = next(e for e in at.expander if e.label == "El mapa como tabla")
     table = expander.table[0].value

@@ -18,19 +18,20 @@ from medmap.colors import NO_VALUE_COLOR
 from medmap.filters import Filters, compute_kpis, filter_entities
 from medmap.geo import SEVILLA_CODE, load_metro_stations
 from medmap.i18n import t
-from medmap.maps import COMPANY_CLASS, INSTITUTION_CLASS, SEVILLA_CLASS
+from medmap.maps import SEVILLA_CLASS
+from medmap.markers import COMPANY_CLASS, INSTITUTION_CLASS
 
 from .browser import (
     FILTERS,
     MAP_IFRAME,
     OSM_TILE,
-    TOPBAR,
     PAGES,
     TIMEOUT_MS,
+    TOPBAR,
+    filter_multiselect,
     map_frame,
     open_app,
     poll,
-    filter_multiselect,
     wait_idle,
     wait_map,
 )

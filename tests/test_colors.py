@@ -64,7 +64,7 @@ def test_marker_outlines_keep_3_to_1_on_every_area_colour():
 
 
 def test_institution_diamonds_keep_3_to_1_through_fill_or_white_border():
-    # maps.entity_marker: #2b2d42 diamond with a white border; one of them must contrast.
+    # markers.entity_marker: #2b2d42 diamond with a white border; one of them must contrast.
     for bg in map_backgrounds():
         best = max(contrast_ratio("#2b2d42", bg), contrast_ratio("#ffffff", bg))
         assert best >= NON_TEXT, bg

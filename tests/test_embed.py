@@ -1,5 +1,5 @@
 """Embedding: the embed code (pure), and the embedded view in Chromium: map, KPIs and
-charts of the linked filters, no sidebar or navigation, a link back to the dashboard."""
+charts of the linked filters, no filter bar or navigation, a link back to the dashboard."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from medmap.filters import Filters, compute_kpis, filter_entities
 from medmap.geo import SEVILLA_CODE
 from medmap.i18n import t
 
-from .browser import MAP_IFRAME, SIDEBAR, TIMEOUT_MS, open_app, wait_idle, wait_map
+from .browser import FILTERS, MAP_IFRAME, TIMEOUT_MS, TOPBAR, open_app, wait_idle, wait_map
 from .conftest import ARTIFACTS
 
 
@@ -50,11 +50,11 @@ def test_the_link_back_cannot_end_its_markdown_link():
 
 @pytest.mark.browser
 @pytest.mark.parametrize("lang", ["en", "es"])
-def test_the_embed_code_shows_the_view_without_sidebar_or_navigation(
+def test_the_embed_code_shows_the_view_without_filters_or_navigation(
     page, server, located, dataset, lang
 ):
     open_app(page, f"{server.url}/?barrio={SEVILLA_CODE}&lang={lang}")
-    page.locator(f'{SIDEBAR} [data-testid="stPopoverButton"]').click()
+    page.locator(f'{TOPBAR} [data-testid="stPopoverButton"]').click()
     codes = page.locator('[data-testid="stPopoverBody"] [data-testid="stCode"]')
     expect(codes).to_have_count(2, timeout=TIMEOUT_MS)
     code = codes.nth(1).inner_text().strip()
@@ -79,8 +79,9 @@ def test_the_embed_code_shows_the_view_without_sidebar_or_navigation(
             has=page.get_by_text(t("kpi_companies", lang), exact=True)
         )
         expect(metric.locator('[data-testid="stMetricValue"]')).to_have_text(str(companies))
-        # No sidebar (nor a control to open it), no navigation.
-        expect(page.locator(SIDEBAR)).to_be_hidden()
+        # No filter bar, sidebar or navigation.
+        expect(page.locator(FILTERS)).to_have_count(0)
+        expect(page.locator('[data-testid="stSidebar"]')).to_have_count(0)
         expect(page.locator('[data-testid="stExpandSidebarButton"]')).to_be_hidden()
         expect(page.locator('[data-testid="stTopNavLink"]')).to_have_count(0)
         expect(page.locator('[data-testid="stSidebarNav"]')).to_have_count(0)
@@ -96,8 +97,9 @@ def test_the_embed_code_shows_the_view_without_sidebar_or_navigation(
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"embed-{lang}-{width}x{height}.png"))
 
-    # The link back opens the full dashboard, with its sidebar and navigation.
+    # The link back opens the full dashboard, with its filters and navigation.
     page.set_viewport_size({"width": 1440, "height": 1000})
     open_app(page, back.get_attribute("href"))
-    expect(page.locator(f"{SIDEBAR} [data-testid='stPopoverButton']")).to_be_attached()
+    expect(page.locator(f"{TOPBAR} [data-testid='stPopoverButton']")).to_be_attached()
+    expect(page.locator(f'{FILTERS} [data-testid="stMultiSelect"]')).to_have_count(5)
     expect(page.locator('[data-testid="stTopNavLink"]').first).to_be_attached()

@@ -3,7 +3,7 @@
 A copy of data/ gets rows whose free-text fields carry HTML, script, template-literal
 and markdown payloads, a hostile sector label and a hostile source. The app runs on it
 (``MEDMAP_DATA_DIR``) and every place that shows those fields is opened in Chromium:
-map tooltips and popups (inside the map iframe), the sector chart, the sidebar, the
+map tooltips and popups (inside the map iframe), the sector chart, the filter chips, the
 Companies table, the Neighbourhoods spotlight and the About page, in both languages.
 No dialog may open, no element may be injected, and the payloads must read literally.
 """
@@ -22,9 +22,19 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from medmap.controls import LANG_NAMES
 from medmap.i18n import t
 
-from .browser import MAP_IFRAME, OSM_TILE, SIDEBAR, TIMEOUT_MS, map_frame, open_app, wait_idle
+from .browser import (
+    MAP_IFRAME,
+    OSM_TILE,
+    TIMEOUT_MS,
+    TOPBAR,
+    filter_multiselect,
+    map_frame,
+    open_app,
+    wait_idle,
+)
 from .conftest import ARTIFACTS, ROOT, Server, start_server, stop_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
@@ -320,7 +330,7 @@ def screenshot(page, name: str, full_page: bool = True) -> None:
 
 
 def switch_language(page, lang: str) -> None:
-    page.locator(SIDEBAR).get_by_text(lang, exact=True).click()
+    page.locator(TOPBAR).get_by_text(LANG_NAMES[lang], exact=True).click()
     expect(
         page.locator('[data-testid="stTopNavLink"]', has_text=t("page_map", lang))
     ).to_be_visible(timeout=TIMEOUT_MS)
@@ -411,13 +421,14 @@ def test_map_tooltips_and_popups_show_payloads_as_text(hostile_server, page):
     assert_only_expected_blocked(page)
 
 
-def test_sidebar_chart_and_popups_in_spanish(hostile_server, page):
+def test_filter_chip_chart_and_popups_in_spanish(hostile_server, page):
     open_app(page, hostile_server.url + f"/?sector={SECTOR}", with_map=True)
-    captions = page.locator(f'{SIDEBAR} [data-testid="stCaptionContainer"]')
-    expect(captions.filter(has_text=SECTOR_EN)).to_have_text(f"{SECTOR} {SECTOR_EN}")
+    # The chip shows the sector's name from the data, as text.
+    chips = filter_multiselect(page, "Sector").locator("[data-tag]")
+    expect(chips).to_have_text([SECTOR_EN])
 
     switch_language(page, "es")
-    expect(captions.filter(has_text=SECTOR_ES)).to_have_text(f"{SECTOR} {SECTOR_ES}")
+    expect(chips).to_have_text([SECTOR_ES])
     map_frame(page).locator(".leaflet-overlay-pane path").first.wait_for(timeout=TIMEOUT_MS)
     assert sector_chart_labels(page) == [SECTOR_ES]
     frame = map_js(page)

@@ -11,6 +11,7 @@ deadlines; the whole test is bounded by a timeout marker.
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 import urllib.request
@@ -22,12 +23,14 @@ import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
-from medmap.data import Dataset
+from medmap.data import Dataset, load_dataset
 from medmap.filters import Filters, Kpis, compute_kpis, filter_entities
+from medmap.geo import load_layers
 from medmap.i18n import format_count, t
+from medmap.paths import data_dir, geo_dir
 from medmap.upload import read_upload
 
-from .browser import OSM_TILE, SIDEBAR, sidebar_multiselect
+from .browser import FILTERS, OSM_TILE, filter_multiselect
 from .browser import wait_idle as wait_idle_within
 from .conftest import (
     ARTIFACTS,
@@ -204,23 +207,36 @@ def assert_all_show_their_own(sessions: list[Session]) -> None:
 
 
 def upload_notice(session: Session):
-    return session.page.locator(SIDEBAR).get_by_text(t("upload_active", session.lang), exact=True)
+    return session.page.get_by_text(t("upload_active", session.lang), exact=True)
 
 
 def change_filter(session: Session, change: tuple[str, str] | None) -> None:
-    """Change the session's filters through the sidebar widgets, as a user would."""
+    """Change the session's filters through the filter bar, as a user would."""
     page, lang = session.page, session.lang
     if change is None:
-        page.locator(SIDEBAR).get_by_role("button", name=t("clear_filters", lang)).click()
+        page.locator(FILTERS).get_by_role("button", name=t("clear_filters", lang)).click()
         return
     key, value = change
-    box = sidebar_multiselect(page, t(key, lang))
+    box = filter_multiselect(page, t(key, lang))
     box.click()
     entry = box.locator("input")
-    entry.fill(value)
-    page.get_by_role("option", name=value, exact=True).wait_for(timeout=TIMEOUT_MS)
+    name = option_name(key, value, lang)
+    entry.fill(name)
+    page.get_by_role("option", name=name, exact=True).wait_for(timeout=TIMEOUT_MS)
     entry.press("Enter")
     entry.press("Escape")
+
+
+@functools.cache
+def option_name(key: str, value: str, lang: str) -> str:
+    """How the filter bar names an option (the link keeps ``value``)."""
+    if key == "filter_kind":
+        return t(f"kind_{value}", lang)
+    if key == "filter_sector":
+        sectors = load_dataset(data_dir()).sectors
+        return dict(zip(sectors["sector"], sectors[f"label_{lang}"], strict=True))[value]
+    comunas = load_layers(geo_dir()).comunas
+    return f"{dict(zip(comunas['code'], comunas['name'], strict=True))[value]} ({value})"
 
 
 def expect_url_after(session: Session, change: tuple[str, str] | None) -> None:
@@ -412,7 +428,7 @@ def test_concurrent_first_visitors_get_the_frame(browser):
             # Done when the About page's sources table is drawn (with or without the frame).
             session.page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=TIMEOUT_MS)
             wait_idle(session.page)
-        framed = [s.page.locator(SIDEBAR).count() == 1 for s in sessions]
+        framed = [s.page.locator(FILTERS).count() == 1 for s in sessions]
         if not all(framed):
             ARTIFACTS.mkdir(exist_ok=True)
             sessions[framed.index(False)].page.screenshot(
@@ -420,14 +436,14 @@ def test_concurrent_first_visitors_get_the_frame(browser):
             )
         assert framed == [True] * FIRST_VISITORS
         chips = [
-            sidebar_multiselect(s.page, t("filter_sector", "es")).locator("[data-tag]")
+            filter_multiselect(s.page, t("filter_sector", "es")).locator("[data-tag]")
             for s in sessions
         ]
         for chip in chips:
-            expect(chip).to_have_text(["ai"], timeout=TIMEOUT_MS)
+            expect(chip).to_have_text([option_name("filter_sector", "ai", "es")])
         # Each visitor's first interaction takes effect.
         for session in sessions:
-            session.page.locator(SIDEBAR).get_by_role(
+            session.page.locator(FILTERS).get_by_role(
                 "button", name=t("clear_filters", "es")
             ).click()
         for session, chip in zip(sessions, chips, strict=True):

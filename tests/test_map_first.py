@@ -15,9 +15,9 @@ from .browser import (
     CHART_PENDING,
     MAP_IFRAME,
     TIMEOUT_MS,
+    filter_multiselect,
     kpi,
     poll,
-    sidebar_multiselect,
     wait_charts,
     wait_idle,
     wait_map,
@@ -89,7 +89,7 @@ def test_first_visit_draws_the_map_before_any_chart_and_nothing_moves(page, serv
     # map is the same iframe, updated in place.
     page.locator(MAP_IFRAME).evaluate("(f) => { f.dataset.testMounted = 'first'; }")
     before = kpi(page, "Companies shown")
-    box = sidebar_multiselect(page, "Origin")
+    box = filter_multiselect(page, "Origin")
     box.click()
     page.get_by_role("option", name="homegrown", exact=True).click()
     page.keyboard.press("Escape")

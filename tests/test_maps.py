@@ -16,19 +16,21 @@ from medmap.filters import Filters, filter_entities, per_area
 from medmap.geo import aggregate_by_area, display_geometry, locate_entities
 from medmap.leaflet import ViewState
 from medmap.maps import (
-    AGGREGATE_CLASS,
-    APPROX_CLASS,
-    COMPANY_CLASS,
     DISTRICT_CLASS,
     MAX_INDIVIDUAL_MARKERS,
     SEVILLA_CLASS,
     Choropleth,
-    EntityText,
     build_base_map,
     build_view_layers,
     default_bounds,
-    unplaced_entries,
     view_state,
+)
+from medmap.markers import (
+    AGGREGATE_CLASS,
+    APPROX_CLASS,
+    COMPANY_CLASS,
+    EntityText,
+    unplaced_entries,
 )
 from medmap.popups import sources_links
 

@@ -43,6 +43,9 @@ from medmap.state import (
     prune_barrios,
     sector_label_map,
     share_url,
+    show_in_widget,
+    take_from_widget,
+    widget_key,
 )
 from medmap.styles import FILTERS_KEY, TOPBAR_KEY
 from medmap.timeline import year_options
@@ -137,6 +140,7 @@ def _filter_bar(layers: Layers, dataset: Dataset, lang: str) -> None:
     )
     with st.grid(6, min_column_width=FILTER_MIN_WIDTH, gap="xsmall", key=FILTERS_KEY):
         for box in boxes:
+            show_in_widget(box.key, box.options)
             # Labels collapsed: the box is as tall before its code loads as after (no
             # shift); the placeholder names the filter and screen readers get the label.
             st.multiselect(
@@ -144,10 +148,11 @@ def _filter_bar(layers: Layers, dataset: Dataset, lang: str) -> None:
                 box.options,
                 format_func=box.names,
                 placeholder=t(f"filter_{box.key}_all", lang),
-                key=box.key,
+                key=widget_key(box.key),
                 help=t(f"filter_{box.key}_help", lang),
                 label_visibility="collapsed",
-                on_change=box.on_change,
+                on_change=_chosen,
+                args=(box,),
             )
         st.button(
             t("clear_filters", lang),
@@ -156,6 +161,12 @@ def _filter_bar(layers: Layers, dataset: Dataset, lang: str) -> None:
             key="clear_filters",
             width="stretch",
         )
+
+
+def _chosen(box: FilterBox) -> None:
+    take_from_widget(box.key)
+    if box.on_change is not None:
+        box.on_change()
 
 
 def _notices(lang: str) -> None:

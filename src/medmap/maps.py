@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Final
 
 import folium
@@ -23,14 +22,12 @@ from medmap.colors import (
     AREA_FILL_OPACITY,
     NO_VALUE_COLOR,
     OUTLINE_COLOR,
-    UNKNOWN_SECTOR_COLOR,
     class_breaks,
     color_for,
     sector_colors,
 )
-from medmap.escaping import leaflet_html
 from medmap.geo import SEVILLA_CODE, Layers, aggregate_by_area, district_areas
-from medmap.i18n import format_count, t
+from medmap.i18n import t
 from medmap.leaflet import (
     AreaLayer,
     Attribution,
@@ -45,48 +42,34 @@ from medmap.leaflet import (
     ViewState,
     use_local_assets,
 )
+from medmap.markers import (
+    UNPLACED_GROUPS,
+    EntityText,
+    area_count_markers,
+    entity_marker,
+    unplaced_entries,
+)
 from medmap.popups import (
     SEVILLA_FILL,
     SEVILLA_STROKE,
     district_label_html,
-    entity_popup,
-    entity_tooltip,
     format_metric,
     legend_html,
     sevilla_label_html,
-    sources_links,
 )
 
 SEVILLA_CLASS: Final = "medmap-sevilla"
 DISTRICT_CLASS: Final = "medmap-district"
 DISTRICT_STROKE: Final = "#5a189a"
-COMPANY_CLASS: Final = "medmap-company"
-INSTITUTION_CLASS: Final = "medmap-institution"
-APPROX_CLASS: Final = "medmap-approx"
-AGGREGATE_CLASS: Final = "medmap-area-count"
 # Beyond this many located offices, markers are counted per area on the server.
 MAX_INDIVIDUAL_MARKERS: Final = 500
 MEDELLIN_CENTER: Final = (6.2518, -75.5736)
 MAP_METRICS: Final = ("entities", "staff", "funding")
 MAP_LEVELS: Final = ("barrio", "comuna")
 MAP_HEIGHT: Final = 520  # px: the map frame before layout.css fits it to the window
-# Precisions with no point on the map, as the "Not on the map" control groups them.
-UNPLACED_GROUPS: Final = ("city", "outside")
 GEOMETRY_ATTRIBUTION: Final = (
     "Geometry: Alcaldía de Medellín – GeoMedellín/MEData · Metro de Medellín"
 )
-
-
-@dataclass(frozen=True)
-class EntityText:
-    """Display text for markers: sector labels by slug; staff, funding by entity id; source
-    URLs by source id; district labels by district code."""
-
-    sectors: Mapping[str, str]
-    staff: Mapping[str, str]
-    funding: Mapping[str, str]
-    source_urls: Mapping[str, str]
-    districts: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -279,93 +262,6 @@ def view_state(
         "token": token,
         "unplaced": {group: list((unplaced or {}).get(group, [])) for group in UNPLACED_GROUPS},
     }
-
-
-def unplaced_entries(
-    entities: pd.DataFrame, sector_labels: Mapping[str, str], lang: str
-) -> dict[str, list[dict]]:
-    """The entities with no map point, by group, as the map's "Not on the map" box lists them.
-
-    Plain text (the box writes it with ``textContent``), sorted by name.
-    """
-    entries = {}
-    for group in UNPLACED_GROUPS:
-        rows = entities[entities["location_precision"] == group].sort_values("name")
-        reason = t(f"unplaced_reason_{group}", lang)
-        entries[group] = [
-            {"name": name, "sector": sector_labels.get(sector, sector or ""), "reason": reason}
-            for name, sector in zip(rows["name"], rows["sector"], strict=True)
-        ]
-    return entries
-
-
-def entity_marker(row: Mapping, text: EntityText, colors: Mapping[str, str], lang: str) -> dict:
-    """One entity's marker for ``MarkerLayer``: a diamond for institutions, a circle for
-    companies filled with its sector's colour inside a black outline (visible on every
-    area colour); approximate points are dashed and hollow."""
-    not_reported = t("not_reported", lang)
-    sector = text.sectors.get(row["sector"], row["sector"] or "")
-    popup = entity_popup(
-        row,
-        sector,
-        text.staff.get(row["entity_id"], not_reported),
-        text.funding.get(row["entity_id"], not_reported),
-        sources_links(row["sources"], text.source_urls),
-        lang,
-        area=text.districts.get(row.get("district_code")),
-    )
-    marker = {
-        "lat": round(row["geometry"].y, 6),
-        "lon": round(row["geometry"].x, 6),
-        "name": str(row["name"]),
-        "tooltip": entity_tooltip(row, lang, sector),
-        "popup": popup,
-    }
-    approx = bool(row["approximate"])
-    approx_class = f" {APPROX_CLASS}" if approx else ""
-    if row["kind"] == "institution":
-        border = "dashed" if approx else "solid"
-        marker["icon"] = (
-            f'<div class="{INSTITUTION_CLASS}{approx_class}" '
-            f'style="width:14px;height:14px;background:#2b2d42;border:2px {border} #fff;'
-            'transform:rotate(45deg);box-shadow:0 0 2px #000"></div>'
-        )
-    else:
-        color = colors.get(row["sector"], UNKNOWN_SECTOR_COLOR)
-        marker["style"] = {
-            "radius": 7,
-            "color": OUTLINE_COLOR,
-            "weight": 1.5,
-            "fillColor": color,
-            "fillOpacity": 0.25 if approx else 0.9,
-            "dashArray": "3 3" if approx else None,
-            "className": f"{COMPANY_CLASS}{approx_class}",
-        }
-    return marker
-
-
-def area_count_markers(aggregates: pd.DataFrame, lang: str) -> list[dict]:
-    """One counted circle per area, for ``MarkerLayer``."""
-    markers = []
-    for row in aggregates.itertuples():
-        label = t("area_count", lang, n=format_count(row.count, lang), area=row.name)
-        markers.append(
-            {
-                "lat": round(row.lat, 6),
-                "lon": round(row.lon, 6),
-                "style": {
-                    "radius": min(4 + math.sqrt(row.count) / 2, 30),
-                    "color": OUTLINE_COLOR,
-                    "weight": 1,
-                    "fillColor": "#e4572e",
-                    "fillOpacity": 0.7,
-                    "className": AGGREGATE_CLASS,
-                },
-                "name": label,
-                "tooltip": leaflet_html(label),
-            }
-        )
-    return markers
 
 
 def build_view_layers(

@@ -19,12 +19,12 @@ from medmap.filters import compute_kpis, per_area
 from medmap.i18n import format_count, format_usd, t
 from medmap.maps import (
     Choropleth,
-    EntityText,
     ViewLayers,
     build_base_map,
     build_view_layers,
     district_labels,
 )
+from medmap.markers import EntityText
 from medmap.state import View
 from medmap.tables import figure_labels
 

@@ -133,6 +133,32 @@ def read_link(
     return state, dropped
 
 
+def widget_key(key: str) -> str:
+    """The key of the widget that shows and sets the view's ``key`` (a link parameter).
+
+    The view lives under the link's keys; a widget takes its value from there on every
+    run (:func:`show_in_widget`) and writes it back on change (:func:`take_from_widget`).
+    Streamlit keeps a multiselect's choice by its displayed labels, which change with
+    the language, and gives a widget drawn by a page another identity than one drawn
+    by app.py: either would lose the view.
+    """
+    return f"_w_{key}"
+
+
+def show_in_widget(key: str, options: Collection[str] | None = None) -> None:
+    """Before drawing ``key``'s widget: it shows the view's value (a filter's values
+    among ``options``, when given)."""
+    value = st.session_state.get(key, LINK_DEFAULTS.get(key))
+    if key in FILTER_KEYS:
+        value = [v for v in value or () if options is None or v in options]
+    st.session_state[widget_key(key)] = value
+
+
+def take_from_widget(key: str) -> None:
+    """A widget's ``on_change``: the view takes the value the user chose."""
+    st.session_state[key] = st.session_state[widget_key(key)]
+
+
 def link_query() -> list[tuple[str, str]]:
     """The query string of this session's view."""
     return query_for(
@@ -158,15 +184,19 @@ def load_link(allowed: Mapping[str, Sequence[str]]) -> None:
 
 
 def write_link() -> None:
-    """Every run, last: the link holds this view (other parameters such as ``embed`` kept)."""
-    current = [(k, v) for k in st.query_params for v in st.query_params.get_all(k)]
-    kept = [(k, v) for k, v in current if k not in LINK_KEYS]
-    wanted = [*kept, *link_query()]
-    if current != wanted:
-        grouped: dict[str, list[str]] = {}
-        for key, value in wanted:
-            grouped.setdefault(key, []).append(value)
-        st.query_params.from_dict(grouped)
+    """Every run, last: the link holds this view. Only the view's keys are written: others
+    (``embed``, a page's own bound widget such as the Companies search) stay as they are."""
+    wanted: dict[str, list[str]] = {}
+    for key, value in link_query():
+        wanted.setdefault(key, []).append(value)
+    for key in LINK_KEYS:
+        values = wanted.get(key, [])
+        if st.query_params.get_all(key) == values:
+            continue
+        if values:
+            st.query_params[key] = values
+        else:
+            del st.query_params[key]
 
 
 def share_url(page_url: str, query: list[tuple[str, str]]) -> str:

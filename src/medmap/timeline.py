@@ -15,11 +15,17 @@ import streamlit as st
 
 from medmap.filters import Filters, filter_entities, year_in_medellin
 from medmap.i18n import format_count, t
-from medmap.state import ALL_YEARS, UNDATED_KEY, YEAR_KEY
+from medmap.state import (
+    ALL_YEARS,
+    UNDATED_KEY,
+    YEAR_KEY,
+    show_in_widget,
+    take_from_widget,
+    widget_key,
+)
 from medmap.styles import YEAR_CONTROL_KEY
 
 PLAYING_KEY = "_playing"
-YEAR_WIDGET_KEY, UNDATED_WIDGET_KEY = "_year_widget", "_undated_widget"
 LAST_STEP_KEY = "_last_year_step"
 STEP_SECONDS = 1.2  # long enough to see each year's map before the next
 YEAR_CONTROL_HEIGHT = 124  # px: the labelled slider (68), a gap (16), Play and the switch (40)
@@ -53,19 +59,17 @@ def render_year_control(
     st.fragment(_step, run_every=STEP_SECONDS if playing else None)(years)
     if st.session_state.get(YEAR_KEY) not in options:
         st.session_state[YEAR_KEY] = ALL_YEARS
-    # Streamlit gives a widget drawn by a page another identity than one drawn by app.py:
-    # the view's year lives in YEAR_KEY and UNDATED_KEY, each widget shows and sets it.
-    st.session_state[YEAR_WIDGET_KEY] = st.session_state[YEAR_KEY]
-    st.session_state[UNDATED_WIDGET_KEY] = bool(st.session_state.get(UNDATED_KEY, True))
+    show_in_widget(YEAR_KEY)
+    show_in_widget(UNDATED_KEY)
     with st.container(key=YEAR_CONTROL_KEY, height=YEAR_CONTROL_HEIGHT, border=False):
         st.select_slider(
             t("year_control", lang),
             options,
             format_func=lambda y: t("year_all", lang) if y == ALL_YEARS else y,
-            key=YEAR_WIDGET_KEY,
+            key=widget_key(YEAR_KEY),
             help=t("year_control_help", lang),
-            on_change=_copy_to,
-            args=(YEAR_WIDGET_KEY, YEAR_KEY),
+            on_change=take_from_widget,
+            args=(YEAR_KEY,),
         )
         with st.container(horizontal=True, vertical_alignment="center", gap="small"):
             st.button(
@@ -78,10 +82,10 @@ def render_year_control(
             undated = _undated_count(located, filters)
             st.toggle(
                 t("year_undated", lang, n=format_count(undated, lang)),
-                key=UNDATED_WIDGET_KEY,
+                key=widget_key(UNDATED_KEY),
                 help=t("year_undated_help", lang),
-                on_change=_copy_to,
-                args=(UNDATED_WIDGET_KEY, UNDATED_KEY),
+                on_change=take_from_widget,
+                args=(UNDATED_KEY,),
             )
 
 
@@ -89,10 +93,6 @@ def _undated_count(located: pd.DataFrame, filters: Filters) -> int:
     """Entities of the current filters (any year) that no source dates."""
     shown = filter_entities(located, Filters(**{**filters.__dict__, "year": None}))
     return int(year_in_medellin(shown).isna().sum())
-
-
-def _copy_to(widget_key: str, key: str) -> None:
-    st.session_state[key] = st.session_state[widget_key]
 
 
 def _toggle_play(years: list[int]) -> None:

@@ -149,6 +149,15 @@
     fetchShapes(url)
       .then(function (shapes) {
         layer.addData(shapes);
+        // Leaflet 1.9 makes every path with a tooltip a Tab stop: 330 barrios would stand
+        // between a keyboard user and the KPIs beside the map. The barrio filter and
+        // "Map as a table" give the same by keyboard.
+        layer.eachLayer(function (part) {
+          var path = part.getElement && part.getElement();
+          if (path) {
+            path.setAttribute("tabindex", "-1");
+          }
+        });
         // Drawn last but belongs underneath: Sevilla's highlight and the markers stay on top.
         if (interactive) {
           layer.bringToBack();

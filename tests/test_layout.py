@@ -1,0 +1,47 @@
+"""The Map page's first screen in Chromium: the whole map on a laptop, filters in reach.
+
+Geometry, not times: at each size the map frame (with its legend) is inside the first
+screen, at least 450 px high, and the filters are visible without a click (#21).
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from .browser import FILTERS, MAP_IFRAME, open_app
+from .conftest import ARTIFACTS
+
+pytestmark = pytest.mark.browser
+
+# The map's whole frame and its legend on the first screen; its share of the page width.
+DESKTOPS = {(1440, 900): 0.55, (1280, 720): 0.5, (1920, 1080): 0.55}
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("size", list(DESKTOPS))
+def test_on_a_laptop_the_whole_map_is_on_the_first_screen(page, server, size, lang):
+    width, height = size
+    page.set_viewport_size({"width": width, "height": height})
+    open_app(page, f"{server.url}/?lang={lang}")
+    frame = page.locator(MAP_IFRAME).bounding_box()
+    assert frame["y"] + frame["height"] <= height, frame
+    assert frame["height"] >= 450, frame
+    assert frame["width"] >= DESKTOPS[size] * width, frame
+    # The map grows with the window: the frame's bottom stays near the screen's.
+    assert height - (frame["y"] + frame["height"]) <= 60, frame
+    legend = page.locator(MAP_IFRAME).content_frame.locator(".medmap-legend")
+    expect(legend.locator(".medmap-box-toggle")).to_have_attribute("aria-expanded", "true")
+    box = legend.bounding_box()  # in the page's coordinates
+    assert box["y"] + box["height"] <= height, box
+    # Every filter is visible without a click, above the map.
+    boxes = page.locator(f'{FILTERS} [data-testid="stMultiSelect"]')
+    expect(boxes).to_have_count(5)
+    for i in range(5):
+        expect(boxes.nth(i)).to_be_in_viewport()
+        assert boxes.nth(i).bounding_box()["y"] < frame["y"]
+    # The KPIs and the first chart beside the map, not below it.
+    kpi = page.locator('[data-testid="stMetric"]').first.bounding_box()
+    assert kpi["x"] > frame["x"] + frame["width"] and kpi["y"] < frame["y"] + frame["height"]
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"layout-{width}x{height}-{lang}.png"))
