@@ -313,6 +313,15 @@ def test_unknown_origin_class_is_located(data_copy, problems_of):
     assert expected in problems_of(data_copy)
 
 
+def test_staff_and_funding_cite_a_source_of_their_entity():
+    entities = pd.read_csv(ROOT / "data" / "entities.csv", dtype=str, keep_default_na=False)
+    sources = entities.set_index("entity_id")["sources"].str.split(";")
+    for name in ("staff.csv", "funding.csv"):
+        rows = pd.read_csv(ROOT / "data" / name, dtype=str, keep_default_na=False)
+        for row in rows.itertuples():
+            assert row.source_id in sources[row.entity_id], (name, row.entity_id, row.source_id)
+
+
 def shipped_companies() -> pd.DataFrame:
     entities = pd.read_csv(ROOT / "data" / "entities.csv", dtype=str, keep_default_na=False)
     return entities[entities["kind"] == "company"]
@@ -375,7 +384,7 @@ def test_readme_year_counts_match_the_data():
         ("perficient-psl", "homegrown"),
         ("tigo-une", "homegrown"),
         ("somos-internet", "homegrown"),
-        ("ceiba-software", "homegrown"),
+        ("ceiba-software", ""),  # only "Antioquia" and a zip code (issue #22)
         ("rappi", "colombian"),
         ("grupocnet", "colombian"),
         ("wom-colombia", "international"),
