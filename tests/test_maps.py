@@ -14,6 +14,7 @@ from medmap.assets import MAP_BUNDLE, MAP_BUNDLE_NAME, MAP_JS, STATIC_URL, insta
 from medmap.colors import NO_VALUE_COLOR, class_breaks, color_for
 from medmap.filters import Filters, filter_entities, per_area
 from medmap.geo import aggregate_by_area, display_geometry, locate_entities
+from medmap.i18n import t
 from medmap.leaflet import ViewState
 from medmap.maps import (
     AGGREGATE_CLASS,
@@ -30,7 +31,8 @@ from medmap.maps import (
     unplaced_entries,
     view_state,
 )
-from medmap.popups import sources_links
+from medmap.popups import legend_html, sources_links
+from medmap.schemas import ENTITY_KINDS
 
 DISTRICTS = {"innovation-district": "Innovation District"}
 URLS = {
@@ -138,6 +140,17 @@ def test_hostile_names_are_escaped_in_the_map(render, located):
     assert marker["tooltip"].startswith(escaped)
     assert f"<b>{escaped}</b>" in marker["popup"]
     assert "<script>" not in marker["tooltip"] + marker["popup"] + marker.get("icon", "")
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_legend_explains_the_marker_shapes_in_both_languages(lang):
+    legend = legend_html("entities", [1.0, 2.0], lang)
+    for key in ("legend_markers", "legend_marker_company", "legend_marker_institution"):
+        assert t(key, lang) in legend
+    support = t("legend_marker_support", lang)
+    assert support in legend
+    # The support line names every support kind (the filter's options) in words.
+    assert len(support.split(":", 1)[1].split(",")) == len(ENTITY_KINDS) - 2
 
 
 def test_spanish_map_labels(render):

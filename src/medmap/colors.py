@@ -60,6 +60,9 @@ ORIGIN_COLORS: Final = {
 UNKNOWN_SECTOR_COLOR: Final = "#444444"
 # Outlines that identify a graphic on any area fill (black: >= 3:1 on every class).
 OUTLINE_COLOR: Final = "#000000"
+# Marker fills of the non-company kinds (shape tells them apart too: diamonds, squares).
+INSTITUTION_COLOR: Final = "#2b2d42"
+SUPPORT_COLOR: Final = "#1b6f6a"
 LEGEND_SWATCH_BORDER: Final = "#595959"
 
 

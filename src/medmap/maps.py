@@ -23,6 +23,7 @@ from medmap.colors import (
     AREA_FILL_OPACITY,
     NO_VALUE_COLOR,
     OUTLINE_COLOR,
+    SUPPORT_COLOR,
     UNKNOWN_SECTOR_COLOR,
     class_breaks,
     color_for,
@@ -62,6 +63,8 @@ DISTRICT_CLASS: Final = "medmap-district"
 DISTRICT_STROKE: Final = "#5a189a"
 COMPANY_CLASS: Final = "medmap-company"
 INSTITUTION_CLASS: Final = "medmap-institution"
+# Coworkings, incubators, funds, associations and programmes: squares (data/README.md, "Kinds").
+SUPPORT_CLASS: Final = "medmap-support"
 APPROX_CLASS: Final = "medmap-approx"
 AGGREGATE_CLASS: Final = "medmap-area-count"
 # Beyond this many located offices, markers are counted per area on the server.
@@ -300,8 +303,8 @@ def unplaced_entries(
 
 
 def entity_marker(row: Mapping, text: EntityText, colors: Mapping[str, str], lang: str) -> dict:
-    """One entity's marker for ``MarkerLayer``: a diamond for institutions, a circle for
-    companies filled with its sector's colour inside a black outline (visible on every
+    """One entity's marker for ``MarkerLayer``: a diamond for institutions, a square for the
+    support layer (coworkings, funds, ...), a circle for companies filled with its sector's colour inside a black outline (visible on every
     area colour); approximate points are dashed and hollow."""
     not_reported = t("not_reported", lang)
     sector = text.sectors.get(row["sector"], row["sector"] or "")
@@ -329,6 +332,13 @@ def entity_marker(row: Mapping, text: EntityText, colors: Mapping[str, str], lan
             f'<div class="{INSTITUTION_CLASS}{approx_class}" '
             f'style="width:14px;height:14px;background:#2b2d42;border:2px {border} #fff;'
             'transform:rotate(45deg);box-shadow:0 0 2px #000"></div>'
+        )
+    elif row["kind"] != "company":
+        border = "dashed" if approx else "solid"
+        marker["icon"] = (
+            f'<div class="{SUPPORT_CLASS}{approx_class}" '
+            f'style="width:13px;height:13px;background:{SUPPORT_COLOR};border:2px {border} #fff;'
+            'box-shadow:0 0 2px #000"></div>'
         )
     else:
         color = colors.get(row["sector"], UNKNOWN_SECTOR_COLOR)
@@ -394,7 +404,8 @@ def build_view_layers(
     institution_markers = []
     for row in located.to_dict("records"):
         marker = entity_marker(row, text, colors, lang)
-        (institution_markers if row["kind"] == "institution" else company_markers).append(marker)
+        # Institutions and the support layer share the unclustered group.
+        (company_markers if row["kind"] == "company" else institution_markers).append(marker)
 
     institutions = folium.FeatureGroup(name=t("layer_institutions", lang))
     # First: it runs before this update's groups and layer control exist (issue #15).
