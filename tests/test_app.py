@@ -81,6 +81,30 @@ def test_kind_filter_institutions_only(located):
     assert metric(at, "Organisations") == str((located["kind"] == "institution").sum())
 
 
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_every_kind_is_a_filter_option_named_in_both_languages(located, lang):
+    at = app(lang=lang)
+    # Options are shown by name in the page's language; the link keeps the codes.
+    assert at.multiselect(key="kind").options == [t(f"kind_{k}", lang) for k in ENTITY_KINDS]
+    support = [k for k in ENTITY_KINDS if k not in ("company", "institution")]
+    at.multiselect(key="kind").set_value(support).run()
+    assert at.query_params["kind"] == support
+    assert metric(at, t("kpi_companies", lang)) == "0"
+    expected = int(located["kind"].isin(support).sum())
+    assert expected > 0
+    assert metric(at, t("kpi_organisations", lang)) == str(expected)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_companies_table_names_each_kind_in_both_languages(located, lang):
+    at = app(lang=lang)
+    at.switch_page("pages/companies.py").run()
+    table = at.dataframe[0].value
+    expected = located["kind"].map(lambda k: t(f"kind_{k}", lang))
+    assert sorted(table["kind"]) == sorted(expected)
+    assert set(located["kind"]) == set(ENTITY_KINDS)  # every kind is in the shipped data
+
+
 def test_shared_link_restores_barrio_and_language(expected_companies):
     at = app(barrio="0407", lang="es")
     assert at.multiselect(key="barrio").value == ["0407"]

@@ -21,8 +21,10 @@ from medmap.maps import (
     APPROX_CLASS,
     COMPANY_CLASS,
     DISTRICT_CLASS,
+    INSTITUTION_CLASS,
     MAX_INDIVIDUAL_MARKERS,
     SEVILLA_CLASS,
+    SUPPORT_CLASS,
     Choropleth,
     EntityText,
     build_base_map,
@@ -140,6 +142,22 @@ def test_hostile_names_are_escaped_in_the_map(render, located):
     assert marker["tooltip"].startswith(escaped)
     assert f"<b>{escaped}</b>" in marker["popup"]
     assert "<script>" not in marker["tooltip"] + marker["popup"] + marker.get("icon", "")
+
+
+def test_each_kind_has_its_marker_shape_and_names_its_kind(render, located):
+    """Companies are circles (clustered); institutions diamonds; the support layer squares."""
+    placed = located[located.geometry.notna()]
+    assert {"company", "institution", "coworking"} <= set(placed["kind"])
+    _, html = render(placed)
+    markers = {m["name"]: m for m in marker_payloads(html)}
+    for row in placed.itertuples():
+        marker = markers[row.name]
+        if row.kind == "company":
+            assert COMPANY_CLASS in marker["style"]["className"], row.name
+        else:
+            shape = INSTITUTION_CLASS if row.kind == "institution" else SUPPORT_CLASS
+            assert f'class="{shape}' in marker["icon"], row.name
+        assert f"Kind: {t('kind_' + row.kind, 'en')}" in marker["popup"], row.name
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
