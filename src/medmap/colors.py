@@ -11,7 +11,7 @@ Both palettes stay distinguishable with the common colour-vision deficiencies:
   get the 7 chromatic colours (its black is kept for outlines) and every other
   sector a neutral grey. Colour is never the only cue: each marker's tooltip names
   its sector, the sector chart beside the map labels every bar, and approximate
-  points are dashed and hollow, institutions diamonds.
+  points are dashed and hollow, institutions diamonds, support organisations squares.
 
 What must keep a WCAG 3:1 contrast (non-text contrast, 1.4.11) is what identifies a
 graphic: marker outlines against every area fill they can sit on, the chosen barrios'

@@ -24,8 +24,8 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "es": "medmap · ecosistema tecnológico de Medellín",
     },
     "app_subtitle": {
-        "en": "Where Medellín's tech companies and institutions are, from sourced public facts.",
-        "es": "Dónde están las empresas e instituciones tecnológicas de Medellín, según hechos públicos con fuente.",
+        "en": "Where Medellín's tech companies, institutions and support organisations are, from sourced public facts.",
+        "es": "Dónde están las empresas, instituciones y organizaciones de apoyo tecnológicas de Medellín, según hechos públicos con fuente.",
     },
     "language": {"en": "Language · Idioma", "es": "Idioma · Language"},
     "filters": {"en": "Filters", "es": "Filtros"},
