@@ -163,12 +163,12 @@ def test_each_kind_has_its_marker_shape_and_names_its_kind(render, located):
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_the_legend_explains_the_marker_shapes_in_both_languages(lang):
     legend = legend_html("entities", [1.0, 2.0], lang)
-    for key in ("legend_markers", "legend_marker_company", "legend_marker_institution"):
-        assert t(key, lang) in legend
-    support = t("legend_marker_support", lang)
-    assert support in legend
-    # The support line names every support kind (the filter's options) in words.
-    assert len(support.split(":", 1)[1].split(",")) == len(ENTITY_KINDS) - 2
+    for group in ("company", "institution", "support"):
+        assert t(f"legend_marker_{group}", lang) in legend
+        assert f'class="medmap-legend-{group}"' in legend
+    # The support label's hover text names every support kind (the filter's options).
+    kinds = t("legend_marker_support_help", lang).replace(" or ", ", ").replace(" o ", ", ")
+    assert len(kinds.split(", ")) == len(ENTITY_KINDS) - 2
 
 
 def test_spanish_map_labels(render):

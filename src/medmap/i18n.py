@@ -254,12 +254,12 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "es": "su lugar conocido está fuera de Medellín",
     },
     "legend_none": {"en": "none reported", "es": "nada reportado"},
-    "legend_markers": {"en": "Markers", "es": "Marcadores"},
-    "legend_marker_company": {"en": "company office", "es": "oficina de empresa"},
+    "legend_marker_company": {"en": "company", "es": "empresa"},
     "legend_marker_institution": {"en": "institution", "es": "institución"},
-    "legend_marker_support": {
-        "en": "support organisation: coworking, incubator, fund, association, programme",
-        "es": "organización de apoyo: coworking, incubadora, fondo, asociación, programa",
+    "legend_marker_support": {"en": "support organisation", "es": "organización de apoyo"},
+    "legend_marker_support_help": {
+        "en": "coworking, incubator, fund, association or programme",
+        "es": "coworking, incubadora, fondo, asociación o programa",
     },
     "popup_kind": {"en": "Kind", "es": "Tipo"},
     "popup_sector": {"en": "Sector", "es": "Sector"},

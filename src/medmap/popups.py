@@ -70,15 +70,19 @@ MARKER_SHAPES = {
 
 
 def marker_legend(lang: str) -> list[str]:
-    """What the marker shapes mean: circles, diamonds, squares (colour is not the only cue)."""
-    rows = [f"<b>{escape(t('legend_markers', lang))}</b>"]
+    """What the marker shapes mean, on one line (the legend already covers part of the map):
+    circles, diamonds, squares; colour is not the only cue."""
+    items = []
     for group, style in MARKER_SHAPES.items():
-        rows.append(
-            f'<span class="medmap-legend-{group}" style="display:inline-block;width:10px;'
-            f'height:10px;margin:1px;vertical-align:middle;{style}"></span> '
-            f"{escape(t('legend_marker_' + group, lang))}"
+        label = escape(t("legend_marker_" + group, lang))
+        if group == "support":  # the kinds behind the word, on hover
+            label = f'<span title="{escape(t("legend_marker_support_help", lang))}">{label}</span>'
+        items.append(
+            f'<span style="white-space:nowrap"><span class="medmap-legend-{group}" '
+            f'style="display:inline-block;width:9px;height:9px;margin:1px;vertical-align:middle;'
+            f'{style}"></span> {label}</span>'
         )
-    return rows
+    return [" ".join(items)]
 
 
 def _swatch(color: str, label: str) -> str:
