@@ -5,12 +5,24 @@ import streamlit as st
 from medmap import state, ui
 from medmap.escaping import safe_url
 from medmap.i18n import t
+from medmap.tables import kind_counts
 from medmap.upload import schema_rows
 
 view = state.view()
 lang = view.lang
 
 st.markdown(t("about_what", lang))
+st.header(t("about_counts_title", lang))
+st.caption(t("about_counts", lang))
+st.dataframe(
+    kind_counts(view.data.entities, lang),
+    hide_index=True,
+    column_config={
+        "kind": t("col_kind", lang),
+        "entities": t("col_entities", lang),
+        "on_map": t("col_on_map", lang),
+    },
+)
 st.header(t("about_method_title", lang))
 st.markdown(t("about_method", lang))
 st.header(t("about_sources_title", lang))

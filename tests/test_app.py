@@ -7,6 +7,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from medmap.filters import Filters, compute_kpis, filter_entities, per_area
+from medmap.i18n import t
+from medmap.schemas import ENTITY_KINDS
 from medmap.search import search_entities
 from medmap.state import MAP_DRAWN_KEY, clicked_barrio, reported_drawn, selected_sectors
 from tests.conftest import ROOT
@@ -58,8 +60,9 @@ def test_map_page_kpis_match_the_data(expected_companies, located):
     at = app()
     assert not at.exception
     assert metric(at, "Companies shown") == str(expected_companies(Filters()))
-    institutions = (located["kind"] == "institution").sum()
-    assert metric(at, "Institutions") == str(institutions)
+    # Organisations: every kind but companies (institutions and the support layer).
+    organisations = (located["kind"] != "company").sum()
+    assert metric(at, "Organisations") == str(organisations)
 
 
 def test_sector_filter_drives_the_kpis(expected_companies):
@@ -75,7 +78,31 @@ def test_kind_filter_institutions_only(located):
     at = app()
     at.multiselect(key="_w_kind").set_value(["institution"]).run()
     assert metric(at, "Companies shown") == "0"
-    assert metric(at, "Institutions") == str((located["kind"] == "institution").sum())
+    assert metric(at, "Organisations") == str((located["kind"] == "institution").sum())
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_every_kind_is_a_filter_option_named_in_both_languages(located, lang):
+    at = app(lang=lang)
+    # Options are shown by name in the page's language; the link keeps the codes.
+    assert at.multiselect(key="_w_kind").options == [t(f"kind_{k}", lang) for k in ENTITY_KINDS]
+    support = [k for k in ENTITY_KINDS if k not in ("company", "institution")]
+    at.multiselect(key="_w_kind").set_value(support).run()
+    assert at.query_params["kind"] == support
+    assert metric(at, t("kpi_companies", lang)) == "0"
+    expected = int(located["kind"].isin(support).sum())
+    assert expected > 0
+    assert metric(at, t("kpi_organisations", lang)) == str(expected)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_companies_table_names_each_kind_in_both_languages(located, lang):
+    at = app(lang=lang)
+    at.switch_page("pages/companies.py").run()
+    table = at.dataframe[0].value
+    expected = located["kind"].map(lambda k: t(f"kind_{k}", lang))
+    assert sorted(table["kind"]) == sorted(expected)
+    assert set(located["kind"]) == set(ENTITY_KINDS)  # every kind is in the shipped data
 
 
 def test_shared_link_restores_barrio_and_language(expected_companies):
@@ -188,13 +215,30 @@ def test_neighbourhoods_page_spotlights_sevilla():
     assert any(label.startswith("Universidad de Antioquia") for label in labels)
 
 
+def about_table(at: AppTest, column: str) -> pd.DataFrame:
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
 def test_about_page_lists_every_source(dataset):
     at = app()
     at.switch_page("pages/about.py").run()
-    table = at.dataframe[0].value
+    table = about_table(at, "source_id")
     assert set(table["source_id"]) == set(dataset.sources["source_id"])
     links = table["link"].dropna()
     assert all(link.startswith(("https://", "http://")) for link in links)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_about_page_counts_entities_by_kind(dataset, lang):
+    at = app(lang=lang)
+    at.switch_page("pages/about.py").run()
+    table = about_table(at, "on_map").set_index("kind")
+    entities = dataset.entities
+    for kind in ENTITY_KINDS:
+        assert table.loc[t(f"kind_{kind}", lang), "entities"] == (entities["kind"] == kind).sum()
+    assert table.loc[t("total", lang), "entities"] == len(entities)
+    placed = entities["location_precision"].isin(["coordinates", "barrio", "comuna", "district"])
+    assert table.loc[t("total", lang), "on_map"] == placed.sum()
 
 
 def test_invalid_data_dir_shows_the_problems_and_no_traceback(tmp_path, monkeypatch):

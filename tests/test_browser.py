@@ -51,7 +51,7 @@ ALLOWED_BLOCKED_HOSTS = OSM_TILE
 
 def company_markers(entities: pd.DataFrame) -> int:
     """How many company markers build_view_layers draws for these (filtered) entities."""
-    return int(((entities["kind"] != "institution") & entities.geometry.notna()).sum())
+    return int(((entities["kind"] == "company") & entities.geometry.notna()).sum())
 
 
 @pytest.fixture(scope="module")
@@ -490,7 +490,7 @@ def test_every_entity_shown_is_reachable_from_the_map(page, server, dataset, loc
     kpis = compute_kpis(located, dataset.staff, dataset.funding)
     context = int((located["status"] == "context").sum())
     assert metric_text(page, t("kpi_companies", lang)) == str(kpis.companies)
-    assert kpis.companies + kpis.institutions + context == int(total)
+    assert kpis.companies + kpis.organisations + context == int(total)
     # A company known only to be "in Medellín" is found by name in the opened list.
     city_company = sorted(
         located[(located["location_precision"] == "city") & (located["kind"] == "company")]["name"]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
@@ -12,7 +14,12 @@ import pytest
 
 from medmap.data import DataError, load_dataset, validate_data_dir
 from medmap.geo import locate_entities
-from medmap.schemas import LOCATION_PRECISIONS, ORIGIN_CLASSES
+from medmap.schemas import (
+    APPROXIMATE_PRECISIONS,
+    ENTITY_KINDS,
+    LOCATION_PRECISIONS,
+    ORIGIN_CLASSES,
+)
 from tests.conftest import ROOT
 
 
@@ -224,26 +231,57 @@ def test_district_row_gets_an_approximate_point_inside_its_barrios(codes, layers
     assert plain.loc[rows.index].geometry.isna().all()
 
 
-def coverage_table_in_readme() -> dict[str, int]:
-    """The ``| precision | companies |`` table under "## Coverage" in data/README.md."""
+def readme_table(header: list[str]) -> dict[str, list[int]]:
+    """The table under "## Coverage" in data/README.md whose header row is ``header``:
+    first cell -> the numbers of the other cells."""
     text = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
     section = text.split("\n## Coverage", 1)[1].split("\n## ", 1)[0]
-    lines = [line.strip() for line in section.splitlines() if line.strip().startswith("|")]
-    header = [cell.strip() for cell in lines[0].strip("|").split("|")]
-    assert header == ["precision", "companies"], header
-    cells = [[c.strip() for c in line.strip("|").split("|")] for line in lines[2:]]
-    return {precision.strip("*`"): int(count.strip("*")) for precision, count in cells}
+    tables: list[list[list[str]]] = [[]]
+    for line in section.splitlines():
+        if line.strip().startswith("|"):
+            tables[-1].append([c.strip() for c in line.strip().strip("|").split("|")])
+        elif tables[-1]:
+            tables.append([])
+    table = next(t for t in tables if t and t[0] == header)
+    return {row[0].strip("*`"): [int(c.strip("*")) for c in row[1:]] for row in table[2:]}
+
+
+def shipped_entities() -> pd.DataFrame:
+    return pd.read_csv(ROOT / "data" / "entities.csv", dtype=str, keep_default_na=False)
 
 
 def test_readme_coverage_table_matches_the_data():
-    entities = pd.read_csv(ROOT / "data" / "entities.csv", dtype=str, keep_default_na=False)
-    companies = entities[entities["kind"] == "company"]
+    companies = shipped_entities().query("kind == 'company'")
     counts = companies["location_precision"].value_counts()
-    expected = {p: int(counts.get(p, 0)) for p in LOCATION_PRECISIONS}
-    expected["total"] = len(companies)
-    table = coverage_table_in_readme()
+    expected = {p: [int(counts.get(p, 0))] for p in LOCATION_PRECISIONS}
+    expected["total"] = [len(companies)]
+    table = readme_table(["precision", "companies"])
     assert table == expected
     assert list(table)[-1] == "total"
+
+
+def test_readme_kind_table_matches_the_data():
+    entities = shipped_entities()
+    on_map = entities["location_precision"].isin(("coordinates", *APPROXIMATE_PRECISIONS))
+    expected = {
+        kind: [
+            int((entities["kind"] == kind).sum()),
+            int((on_map & (entities["kind"] == kind)).sum()),
+        ]
+        for kind in ENTITY_KINDS
+    }
+    expected["total"] = [len(entities), int(on_map.sum())]
+    table = readme_table(["kind", "entities", "on the map"])
+    assert table == expected
+    assert list(table)[-1] == "total"
+
+
+def test_staff_and_funding_cite_a_source_of_their_entity():
+    sources = shipped_entities().set_index("entity_id")["sources"].str.split(";")
+    for name in ("staff.csv", "funding.csv"):
+        rows = pd.read_csv(ROOT / "data" / name, dtype=str, keep_default_na=False)
+        for row in rows.itertuples():
+            assert row.source_id in sources[row.entity_id], (name, row.entity_id, row.source_id)
 
 
 def test_a_barrio_name_validates_and_loads_as_its_code(data_copy, codes, layers):
@@ -375,7 +413,7 @@ def test_readme_year_counts_match_the_data():
         ("perficient-psl", "homegrown"),
         ("tigo-une", "homegrown"),
         ("somos-internet", "homegrown"),
-        ("ceiba-software", "homegrown"),
+        ("ceiba-software", ""),  # only "Antioquia" and a zip code (issue #22)
         ("rappi", "colombian"),
         ("grupocnet", "colombian"),
         ("wom-colombia", "international"),
@@ -387,8 +425,163 @@ def test_readme_year_counts_match_the_data():
         ("sophos-solutions", ""),
         ("google-cloud", ""),
         ("bearing-ai", ""),
+        # Third pass (research-2026-12b.md).
+        ("quipux", ""),  # Medellín or Rionegro: sources conflict
+        ("aulas-amigas", "homegrown"),  # Apertura's headline; Bello is the founder's
+        ("telepatia", "homegrown"),  # registered domicile
+        ("viajala", "international"),  # relocated from Chile
+        ("internexa", ""),  # "colombiana" only
     ],
 )
 def test_origin_class_of_the_documented_cases(entity_id, origin_class):
     entities = shipped_companies().set_index("entity_id")
     assert entities.loc[entity_id, "origin_class"] == origin_class
+
+
+# --- the third research pass: rows sampled against the quotes they rest on -----------
+
+RESEARCH_12B = ROOT.parent / "shared" / "research" / "research-2026-12b.md"
+QUOTED = re.compile(r'"([^"]+)"|“([^”]+)”')
+URL = re.compile(r"https?://[^\s<>)]+")
+
+
+def plain(text: str) -> str:
+    """Casefolded, without accents: quotes and rows spell names differently ("Creame")."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def url_key(url: str) -> str:
+    return re.sub(r"^https?://(www\.)?", "", url.rstrip(".,;")).rstrip("/")
+
+
+@pytest.fixture(scope="module")
+def quotes_12b() -> dict[str, str]:
+    """Source id -> the quoted text (quotes and quoted titles) that research-2026-12b.md §2
+    gives with that source's URL. A "Source for both/all three" line takes the quotes of the
+    bullets before it; a line citing the "same … page as N" takes entity N's URL."""
+    if not RESEARCH_12B.is_file():
+        message = f"research file not found at {RESEARCH_12B}"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    text = RESEARCH_12B.read_text(encoding="utf-8")
+    entities_part = text.split("\n## 2.", 1)[1].split("\n## 3.", 1)[0]
+    by_url: dict[str, list[str]] = {}
+    urls_of: dict[str, list[str]] = {}
+    for section in entities_part.split("\n### ")[1:]:
+        number = section.split(".", 1)[0]
+        urls_of[number] = URL.findall(section)
+        pending: list[str] = []
+        for line in section.splitlines():
+            quoted = [a or b for a, b in QUOTED.findall(line)]
+            urls = URL.findall(line)
+            same = re.search(r"same [^.]*?as (\d+)", line)
+            if same and not urls:
+                urls = urls_of[same.group(1)][:1]
+            if not urls:
+                pending += quoted
+                continue
+            if line.lstrip("- ").startswith("Source for"):
+                quoted = pending + quoted
+            for url in urls:
+                by_url.setdefault(url_key(url), []).extend(quoted)
+            pending = []
+    sources = pd.read_csv(ROOT / "data" / "sources.csv", dtype=str, keep_default_na=False)
+    return {
+        row.source_id: " | ".join(by_url[url_key(row.url)])
+        for row in sources.itertuples()
+        if row.url and url_key(row.url) in by_url
+    }
+
+
+@pytest.fixture(scope="module")
+def third_pass_rows(quotes_12b) -> pd.DataFrame:
+    """The rows all of whose sources are URLs of research-2026-12b.md (its new entities)."""
+    entities = shipped_entities()
+    only_12b = entities["sources"].str.split(";").map(lambda ids: set(ids) <= set(quotes_12b))
+    return entities[only_12b]
+
+
+# Rows whose name no quote of theirs contains; the research's heading names them.
+NAME_NOT_QUOTED = {
+    # Its quotes say "el emprendimiento" and "su compañía"; the name is the research's.
+    "aulas-amigas",
+}
+
+
+def test_third_pass_rows_are_all_here(third_pass_rows):
+    # 30 rows: 40 entities minus 5 left out and 5 kept as notes (data/README.md).
+    described = readme_section("## Third pass")
+    count = re.search(r"\*\*Transcribed as rows \((\d+)\):\*\*", described)
+    assert count and int(count.group(1)) == len(third_pass_rows)
+    assert set(third_pass_rows["kind"]) == set(ENTITY_KINDS)
+
+
+def test_third_pass_names_are_in_their_quotes(third_pass_rows, quotes_12b):
+    """At least half the words of the name (or of its bracketed part) are words of the quotes:
+    quotes shorten names ("ETEK", "Pascual Bravo") and misspell them ("practica")."""
+    unquoted = []
+    for row in third_pass_rows.itertuples():
+        quoted = set(
+            re.findall(r"\w+", plain(" ".join(quotes_12b[s] for s in row.sources.split(";"))))
+        )
+        short, _, aside = row.name.partition(" (")
+        names = [short, aside.rstrip(")")] if aside else [short]
+        words = [[w for w in re.findall(r"\w+", plain(n)) if len(w) > 2] for n in names]
+        if not any(ws and 2 * sum(w in quoted for w in ws) >= len(ws) for ws in words):
+            unquoted.append(row.entity_id)
+    assert sorted(unquoted) == sorted(NAME_NOT_QUOTED)
+
+
+def test_third_pass_years_origins_and_places_are_in_their_quotes(
+    third_pass_rows, quotes_12b, layers
+):
+    areas = {
+        **dict(zip(layers.barrios["code"], layers.barrios["name"], strict=True)),
+        **dict(zip(layers.comunas["code"], layers.comunas["name"], strict=True)),
+    }
+    for row in third_pass_rows.itertuples():
+        quoted = plain(" ".join(quotes_12b[s] for s in row.sources.split(";")))
+        if row.founded:
+            assert row.founded in quoted, row.entity_id
+        if row.origin_class == "homegrown":
+            assert "medellin" in quoted, row.entity_id
+        if row.location_code:
+            placed = plain(quotes_12b[row.location_source])
+            words = [w for w in plain(areas[row.location_code]).split() if len(w) > 3]
+            assert any(w in placed for w in words), row.entity_id
+
+
+def spellings(amount: float) -> set[str]:
+    """How a quote may write an amount: 500,000 / 500.000 / 12 mil / 12.000 millones."""
+    n = int(amount)
+    forms = {str(n), f"{n:,}", f"{n:,}".replace(",", ".")}
+    for unit, word in ((1_000, "mil"), (1_000_000, "millones")):
+        if n % unit == 0:
+            m = n // unit
+            forms |= {f"{m} {word}", f"{m:,} {word}".replace(",", ".")}
+    return forms
+
+
+def test_third_pass_figures_are_in_their_quotes(quotes_12b):
+    new_ids = set(quotes_12b) - {"S95", "S169", "S170"}  # reused ids: earlier figures
+    staff = pd.read_csv(ROOT / "data" / "staff.csv", dtype=str, keep_default_na=False)
+    funding = pd.read_csv(ROOT / "data" / "funding.csv", dtype=str, keep_default_na=False)
+    funding = funding[funding["event_id"] != "ruta-n-investment-2025"]  # S20, second pass
+    figures = [(r.source_id, r.staff) for r in staff.itertuples()] + [
+        (r.source_id, r.amount_usd or r.amount_cop) for r in funding.itertuples()
+    ]
+    checked = 0
+    for source_id, amount in figures:
+        if source_id not in new_ids or not amount:
+            continue
+        quoted = quotes_12b[source_id]
+        assert any(form in quoted for form in spellings(float(amount))), (source_id, amount)
+        checked += 1
+    assert checked == 7  # 3 staff rows, 4 funding rows (data/README.md, "Third pass")
+
+
+def readme_section(title: str) -> str:
+    text = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
+    return " ".join(text.split("\n" + title, 1)[1].split("\n## ", 1)[0].split())

@@ -77,7 +77,19 @@ def test_kpis_sum_only_reported_values_and_skip_context_rows():
     assert kpis.companies == 3  # e is context only
     assert (kpis.staff_total, kpis.staff_reporting) == (55, 2)
     assert (kpis.funding_total, kpis.funding_reporting) == (20e6, 1)
-    assert kpis.institutions == 1
+    assert kpis.organisations == 1
+
+
+def test_the_support_layer_counts_as_organisations_not_companies():
+    support = pd.DataFrame(
+        {
+            "entity_id": ["w", "f", "p", "c"],
+            "kind": ["coworking", "fund", "programme", "company"],
+            "status": ["active"] * 4,
+        }
+    )
+    kpis = compute_kpis(support, STAFF, FUNDING)
+    assert (kpis.companies, kpis.organisations) == (1, 3)
 
 
 def test_per_area_keeps_unreported_as_missing():

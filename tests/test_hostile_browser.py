@@ -72,7 +72,7 @@ ROWS = (
     ("hostile-img", "institution", IMG, "0301"),
     ("hostile-svg", "company", SVG, "0601"),
     ("hostile-template", "company", TEMPLATE, "1201"),
-    ("hostile-close", "institution", CLOSE, "1601"),
+    ("hostile-close", "coworking", CLOSE, "1601"),  # a support-layer square (#22)
     ("hostile-long", "company", LONG_NAME[:MAX_NAME], "0801"),
     ("hostile-markdown", "company", MARKDOWN, "sevilla"),
     ("hostile-sevilla", "institution", f"{SCRIPT} Sevilla", "sevilla"),
@@ -213,7 +213,7 @@ INJECTED = """() => {
     return found;
 }"""
 
-# Map iframe: every marker (institution icons and company circles, clustered or not),
+# Map iframe: every marker (institution and support icons, company circles, clustered or not),
 # its tooltip opened by Leaflet's own DOM mouseover handler, and what the tooltip shows.
 # Clustered companies are brought out first with MarkerCluster's zoomToShowLayer.
 MAP_HELPERS = """
@@ -228,7 +228,7 @@ window.__medmapTest = {
         return this.layers().filter((v) => v instanceof L.Marker
             && !(v instanceof L.MarkerCluster) && v.getTooltip && v.getTooltip()
             && v.getElement && v.getElement()
-            && v.getElement().querySelector(".medmap-institution"));
+            && v.getElement().querySelector(".medmap-institution, .medmap-support"));
     },
     companies() { return this.group().getLayers(); },
     text(html) {

@@ -174,7 +174,7 @@ def metric_value(page, label: str):
 
 
 def shown_text(kpis: Kpis, lang: str) -> tuple[str, str]:
-    return format_count(kpis.companies, lang), format_count(kpis.institutions, lang)
+    return format_count(kpis.companies, lang), format_count(kpis.organisations, lang)
 
 
 def expect_kpis(session: Session) -> None:
@@ -182,7 +182,7 @@ def expect_kpis(session: Session) -> None:
     page, lang = session.page, session.lang
     companies, institutions = shown_text(session.expected, lang)
     expect(metric_value(page, t("kpi_companies", lang))).to_have_text(companies, timeout=TIMEOUT_MS)
-    expect(metric_value(page, t("kpi_institutions", lang))).to_have_text(
+    expect(metric_value(page, t("kpi_organisations", lang))).to_have_text(
         institutions, timeout=TIMEOUT_MS
     )
     wait_idle(page)
@@ -193,7 +193,7 @@ def read_kpis(session: Session) -> tuple[str, str]:
     page, lang = session.page, session.lang
     return (
         metric_value(page, t("kpi_companies", lang)).inner_text(timeout=TIMEOUT_MS),
-        metric_value(page, t("kpi_institutions", lang)).inner_text(timeout=TIMEOUT_MS),
+        metric_value(page, t("kpi_organisations", lang)).inner_text(timeout=TIMEOUT_MS),
     )
 
 
@@ -336,7 +336,7 @@ def test_concurrent_sessions_keep_their_own_view(
         )
         assert upload.errors == [] and len(upload.entities) == 1
         upload_kpis = kpis_for(upload.entities, uploader.filters, dataset)
-        assert (upload_kpis.companies, upload_kpis.institutions) == (0, 1)
+        assert (upload_kpis.companies, upload_kpis.organisations) == (0, 1)
 
         page, lang = uploader.page, uploader.lang
         nav(page, lang, "page_companies")

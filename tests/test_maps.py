@@ -14,6 +14,7 @@ from medmap.assets import MAP_BUNDLE, MAP_BUNDLE_NAME, MAP_JS, STATIC_URL, insta
 from medmap.colors import NO_VALUE_COLOR, class_breaks, color_for
 from medmap.filters import Filters, filter_entities, per_area
 from medmap.geo import aggregate_by_area, display_geometry, locate_entities
+from medmap.i18n import t
 from medmap.leaflet import ViewState
 from medmap.maps import (
     DISTRICT_CLASS,
@@ -29,10 +30,13 @@ from medmap.markers import (
     AGGREGATE_CLASS,
     APPROX_CLASS,
     COMPANY_CLASS,
+    INSTITUTION_CLASS,
+    SUPPORT_CLASS,
     EntityText,
     unplaced_entries,
 )
-from medmap.popups import sources_links
+from medmap.popups import legend_html, sources_links
+from medmap.schemas import ENTITY_KINDS
 
 DISTRICTS = {"innovation-district": "Innovation District"}
 URLS = {
@@ -140,6 +144,33 @@ def test_hostile_names_are_escaped_in_the_map(render, located):
     assert marker["tooltip"].startswith(escaped)
     assert f"<b>{escaped}</b>" in marker["popup"]
     assert "<script>" not in marker["tooltip"] + marker["popup"] + marker.get("icon", "")
+
+
+def test_each_kind_has_its_marker_shape_and_names_its_kind(render, located):
+    """Companies are circles (clustered); institutions diamonds; the support layer squares."""
+    placed = located[located.geometry.notna()]
+    assert {"company", "institution", "coworking"} <= set(placed["kind"])
+    _, html = render(placed)
+    markers = {m["name"]: m for m in marker_payloads(html)}
+    for row in placed.itertuples():
+        marker = markers[row.name]
+        if row.kind == "company":
+            assert COMPANY_CLASS in marker["style"]["className"], row.name
+        else:
+            shape = INSTITUTION_CLASS if row.kind == "institution" else SUPPORT_CLASS
+            assert f'class="{shape}' in marker["icon"], row.name
+        assert f"Kind: {t('kind_' + row.kind, 'en')}" in marker["popup"], row.name
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_legend_explains_the_marker_shapes_in_both_languages(lang):
+    legend = legend_html("entities", [1.0, 2.0], lang)
+    for group in ("company", "institution", "support"):
+        assert t(f"legend_marker_{group}", lang) in legend
+        assert f'class="medmap-legend-{group}"' in legend
+    # The support label's hover text names every support kind (the filter's options).
+    kinds = t("legend_marker_support_help", lang).replace(" or ", ", ").replace(" o ", ", ")
+    assert len(kinds.split(", ")) == len(ENTITY_KINDS) - 2
 
 
 def test_spanish_map_labels(render):

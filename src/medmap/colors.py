@@ -11,7 +11,7 @@ Both palettes stay distinguishable with the common colour-vision deficiencies:
   get the 7 chromatic colours (its black is kept for outlines) and every other
   sector a neutral grey. Colour is never the only cue: each marker's tooltip names
   its sector, the sector chart beside the map labels every bar, and approximate
-  points are dashed and hollow, institutions diamonds.
+  points are dashed and hollow, institutions diamonds, support organisations squares.
 
 What must keep a WCAG 3:1 contrast (non-text contrast, 1.4.11) is what identifies a
 graphic: marker outlines against every area fill they can sit on, the chosen barrios'
@@ -60,6 +60,9 @@ ORIGIN_COLORS: Final = {
 UNKNOWN_SECTOR_COLOR: Final = "#444444"
 # Outlines that identify a graphic on any area fill (black: >= 3:1 on every class).
 OUTLINE_COLOR: Final = "#000000"
+# Marker fills of the non-company kinds (shape tells them apart too: diamonds, squares).
+INSTITUTION_COLOR: Final = "#2b2d42"
+SUPPORT_COLOR: Final = "#1b6f6a"
 LEGEND_SWATCH_BORDER: Final = "#595959"
 
 

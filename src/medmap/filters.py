@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from medmap.schemas import ORIGIN_CLASSES
+from medmap.schemas import ORGANISATION_KINDS, ORIGIN_CLASSES
 
 # Funding that a company raised (rounds, totals); acquisitions, fund sizes and
 # public budgets are other kinds of money and are not summed with them.
@@ -152,7 +152,8 @@ class Kpis:
     staff_reporting: int
     funding_total: float
     funding_reporting: int
-    institutions: int
+    # Every kind but companies: institutions and the support layer (coworkings, funds, ...).
+    organisations: int
 
 
 def compute_kpis(entities: pd.DataFrame, staff: pd.DataFrame, funding: pd.DataFrame) -> Kpis:
@@ -169,7 +170,7 @@ def compute_kpis(entities: pd.DataFrame, staff: pd.DataFrame, funding: pd.DataFr
         staff_reporting=len(staff_rows),
         funding_total=float(funding_rows["amount_usd"].sum()),
         funding_reporting=len(funding_rows),
-        institutions=int((entities["kind"] == "institution").sum()),
+        organisations=int(entities["kind"].isin(ORGANISATION_KINDS).sum()),
     )
 
 

@@ -24,8 +24,8 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "es": "medmap · ecosistema tecnológico de Medellín",
     },
     "app_subtitle": {
-        "en": "Where Medellín's tech companies and institutions are, from sourced public facts.",
-        "es": "Dónde están las empresas e instituciones tecnológicas de Medellín, según hechos públicos con fuente.",
+        "en": "Where Medellín's tech companies, institutions and support organisations are, from sourced public facts.",
+        "es": "Dónde están las empresas, instituciones y organizaciones de apoyo tecnológicas de Medellín, según hechos públicos con fuente.",
     },
     "language": {"en": "Language · Idioma", "es": "Idioma · Language"},
     "filters": {"en": "Filters", "es": "Filtros"},
@@ -50,8 +50,8 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
     "filter_kind": {"en": "Kind", "es": "Tipo"},
     "filter_kind_all": {"en": "All kinds", "es": "Todos los tipos"},
     "filter_kind_help": {
-        "en": "Companies (offices), or institutions: universities, public agencies, anchor places.",
-        "es": "Empresas (oficinas), o instituciones: universidades, entidades públicas, lugares ancla.",
+        "en": "Companies (offices), institutions (universities, public agencies, R&D centres), or the support layer: coworkings, incubators and accelerators, funds and angel networks, clusters and associations, programmes and events.",
+        "es": "Empresas (oficinas), instituciones (universidades, entidades públicas, centros de I+D) o la red de apoyo: coworkings, incubadoras y aceleradoras, fondos y redes de ángeles, clústeres y asociaciones, programas y eventos.",
     },
     "filter_origin": {"en": "Origin", "es": "Origen"},
     "filter_origin_all": {"en": "All origins", "es": "Todos los orígenes"},
@@ -161,24 +161,24 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "en": "Largest reported round or total raised per company shown ({n} of {total} report one); acquisitions and fund sizes excluded.",
         "es": "Mayor ronda o total recaudado reportado por empresa mostrada ({n} de {total} lo reportan); sin adquisiciones ni tamaños de fondos.",
     },
-    "kpi_institutions": {"en": "Institutions", "es": "Instituciones"},
+    "kpi_organisations": {"en": "Organisations", "es": "Organizaciones"},
     "kpi_on_map": {"en": "Entities on the map", "es": "Entidades en el mapa"},
     "kpi_on_map_value": {"en": "{n} of {total}", "es": "{n} de {total}"},
     "kpi_on_map_help": {
-        "en": "Entities shown (companies and institutions) that have a point on the map. The others are listed in the map's “Not on the map” box.",
-        "es": "Entidades mostradas (empresas e instituciones) con un punto en el mapa. Las demás se listan en el recuadro «Fuera del mapa» del mapa.",
+        "en": "Entities shown (companies and organisations) that have a point on the map. The others are listed in the map's “Not on the map” box.",
+        "es": "Entidades mostradas (empresas y organizaciones) con un punto en el mapa. Las demás se listan en el recuadro «Fuera del mapa» del mapa.",
     },
-    "kpi_institutions_help": {
-        "en": "Anchor institutions matching the filters: universities, public agencies, innovation centres.",
-        "es": "Instituciones ancla que cumplen los filtros: universidades, entidades públicas, centros de innovación.",
+    "kpi_organisations_help": {
+        "en": "Everything matching the filters that is not a company: institutions (universities, public agencies, innovation centres) and the support layer (coworkings, incubators and accelerators, funds and angel networks, clusters and associations, programmes). Not counted in “Companies shown”.",
+        "es": "Todo lo que cumple los filtros y no es una empresa: instituciones (universidades, entidades públicas, centros de innovación) y la red de apoyo (coworkings, incubadoras y aceleradoras, fondos y redes de ángeles, clústeres y asociaciones, programas). No se cuentan en «Empresas mostradas».",
     },
     "not_reported": {"en": "not reported", "es": "no reportado"},
     # map
     "map_metric": {"en": "Colour areas by", "es": "Colorear áreas por"},
     "map_level": {"en": "Areas", "es": "Áreas"},
     "map_label": {
-        "en": "Map of Medellín's tech ecosystem: barrios coloured by the chosen figure, Sevilla and the Innovation District outlined, markers for institutions and company offices",
-        "es": "Mapa del ecosistema tecnológico de Medellín: barrios coloreados por la cifra elegida, Sevilla y el Distrito de Innovación delineados, marcadores de instituciones y oficinas de empresas",
+        "en": "Map of Medellín's tech ecosystem: barrios coloured by the chosen figure, Sevilla and the Innovation District outlined, markers for institutions, support organisations and company offices",
+        "es": "Mapa del ecosistema tecnológico de Medellín: barrios coloreados por la cifra elegida, Sevilla y el Distrito de Innovación delineados, marcadores de instituciones, organizaciones de apoyo y oficinas de empresas",
     },
     "level_barrio": {"en": "Barrios", "es": "Barrios"},
     "level_comuna": {"en": "Comunas", "es": "Comunas"},
@@ -194,8 +194,8 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
     "metric_staff": {"en": "Reported staff", "es": "Personal reportado"},
     "metric_funding": {"en": "Reported funding (US$)", "es": "Financiación reportada (US$)"},
     "map_caption": {
-        "en": "Map of Medellín's barrios with Sevilla and the Innovation District outlined; diamonds for institutions, circles for company offices, coloured by sector (the seven sectors with most companies, as in the sector chart; grey for the others). Hollow dashed markers are approximate (placed in their barrio, comuna or district). Darker areas have more. Entities with no map point are listed in the map's “Not on the map” box.",
-        "es": "Mapa de los barrios de Medellín con Sevilla y el Distrito de Innovación delineados; rombos para las instituciones, círculos para las oficinas de empresas, coloreados por sector (los siete sectores con más empresas, como en el gráfico de sectores; gris para los demás). Los marcadores huecos y punteados son aproximados (ubicados en su barrio, comuna o distrito). Las áreas más oscuras tienen más. Las entidades sin punto en el mapa se listan en el recuadro «Fuera del mapa».",
+        "en": "Map of Medellín's barrios with Sevilla and the Innovation District outlined; diamonds for institutions, squares for support organisations (coworkings, incubators, funds, associations, programmes), circles for company offices, coloured by sector (the seven sectors with most companies, as in the sector chart; grey for the others). Hollow dashed markers are approximate (placed in their barrio, comuna or district). Darker areas have more. Entities with no map point are listed in the map's “Not on the map” box.",
+        "es": "Mapa de los barrios de Medellín con Sevilla y el Distrito de Innovación delineados; rombos para las instituciones, cuadrados para las organizaciones de apoyo (coworkings, incubadoras, fondos, asociaciones, programas), círculos para las oficinas de empresas, coloreados por sector (los siete sectores con más empresas, como en el gráfico de sectores; gris para los demás). Los marcadores huecos y punteados son aproximados (ubicados en su barrio, comuna o distrito). Las áreas más oscuras tienen más. Las entidades sin punto en el mapa se listan en el recuadro «Fuera del mapa».",
     },
     "map_table": {"en": "Map as a table", "es": "El mapa como tabla"},
     "map_table_help": {
@@ -220,7 +220,10 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "es": "No se pudieron cargar las formas de los barrios: recargue la página.",
     },
     "layer_comunas": {"en": "Comunas", "es": "Comunas"},
-    "layer_institutions": {"en": "Institutions", "es": "Instituciones"},
+    "layer_institutions": {
+        "en": "Institutions and support organisations",
+        "es": "Instituciones y organizaciones de apoyo",
+    },
     "layer_companies": {"en": "Company offices", "es": "Oficinas de empresas"},
     "layer_metro": {"en": "Metro stations", "es": "Estaciones del Metro"},
     "layer_sevilla": {"en": "Sevilla (Ruta N)", "es": "Sevilla (Ruta N)"},
@@ -251,6 +254,14 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "es": "su lugar conocido está fuera de Medellín",
     },
     "legend_none": {"en": "none reported", "es": "nada reportado"},
+    "legend_marker_company": {"en": "company", "es": "empresa"},
+    "legend_marker_institution": {"en": "institution", "es": "institución"},
+    "legend_marker_support": {"en": "support organisation", "es": "organización de apoyo"},
+    "legend_marker_support_help": {
+        "en": "coworking, incubator, fund, association or programme",
+        "es": "coworking, incubadora, fondo, asociación o programa",
+    },
+    "popup_kind": {"en": "Kind", "es": "Tipo"},
     "popup_sector": {"en": "Sector", "es": "Sector"},
     "popup_staff": {"en": "Medellín staff", "es": "Personal en Medellín"},
     "popup_funding": {"en": "Funding", "es": "Financiación"},
@@ -283,6 +294,11 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
     },
     "kind_company": {"en": "Company", "es": "Empresa"},
     "kind_institution": {"en": "Institution", "es": "Institución"},
+    "kind_coworking": {"en": "Coworking", "es": "Coworking"},
+    "kind_incubator": {"en": "Incubator or accelerator", "es": "Incubadora o aceleradora"},
+    "kind_fund": {"en": "Fund or angel network", "es": "Fondo o red de ángeles"},
+    "kind_association": {"en": "Cluster or association", "es": "Clúster o asociación"},
+    "kind_programme": {"en": "Programme or event", "es": "Programa o evento"},
     "status_active": {"en": "active", "es": "activa"},
     "status_closed": {"en": "closed", "es": "cerrada"},
     "status_acquired": {"en": "acquired", "es": "adquirida"},
@@ -507,14 +523,16 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
     "about_what": {
         "en": (
             "**medmap** maps Medellín's tech ecosystem: anchor institutions such as **Ruta N** and the **University of "
-            "Antioquia**, and companies with a sourced presence in the city, with their reported Medellín staff and "
-            "funding. Every fact comes from a cited public source (listed below); what no source states is shown as "
+            "Antioquia**, the organisations that support founders (coworkings, incubators and accelerators, funds "
+            "and angel networks, clusters and associations, programmes), and companies with a sourced presence in the "
+            "city, with their reported Medellín staff and funding. Every fact comes from a cited public source (listed below); what no source states is shown as "
             "*not reported*, never as zero or a guess."
         ),
         "es": (
             "**medmap** mapea el ecosistema tecnológico de Medellín: instituciones ancla como **Ruta N** y la "
-            "**Universidad de Antioquia**, y empresas con presencia en la ciudad según una fuente, con su personal en "
-            "Medellín y financiación reportados. Cada dato viene de una fuente pública citada (lista abajo); lo que "
+            "**Universidad de Antioquia**, las organizaciones que apoyan a los emprendedores (coworkings, incubadoras y "
+            "aceleradoras, fondos y redes de ángeles, clústeres y asociaciones, programas), y empresas con presencia en "
+            "la ciudad según una fuente, con su personal en Medellín y financiación reportados. Cada dato viene de una fuente pública citada (lista abajo); lo que "
             "ninguna fuente dice aparece como *no reportado*, nunca como cero ni como suposición."
         ),
     },
@@ -544,6 +562,14 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
             "conocimiento general, no los dice la fuente citada."
         ),
     },
+    "about_counts_title": {"en": "What the data holds", "es": "Qué contienen los datos"},
+    "about_counts": {
+        "en": "Entities by kind in the data (before any filter), and how many have a point on the map. Companies are counted apart from the organisations that support them.",
+        "es": "Entidades por tipo en los datos (sin filtros), y cuántas tienen un punto en el mapa. Las empresas se cuentan aparte de las organizaciones que las apoyan.",
+    },
+    "col_entities": {"en": "Entities", "es": "Entidades"},
+    "col_on_map": {"en": "On the map", "es": "En el mapa"},
+    "total": {"en": "Total", "es": "Total"},
     "about_sources_title": {"en": "Sources", "es": "Fuentes"},
     "col_source_id": {"en": "Id", "es": "Id"},
     "col_title": {"en": "Source", "es": "Fuente"},

@@ -290,7 +290,8 @@ def build_view_layers(
     institution_markers = []
     for row in located.to_dict("records"):
         marker = entity_marker(row, text, colors, lang)
-        (institution_markers if row["kind"] == "institution" else company_markers).append(marker)
+        # Institutions and the support layer share the unclustered group.
+        (company_markers if row["kind"] == "company" else institution_markers).append(marker)
 
     institutions = folium.FeatureGroup(name=t("layer_institutions", lang))
     # First: it runs before this update's groups and layer control exist (issue #15).

@@ -87,10 +87,10 @@ def kpi_row(view: View) -> tuple[Kpi, ...]:
             t("kpi_funding_help", lang, n=kpis.funding_reporting, total=kpis.companies),
         ),
         Kpi(
-            "institutions",
-            t("kpi_institutions", lang),
-            format_count(kpis.institutions, lang),
-            t("kpi_institutions_help", lang),
+            "organisations",
+            t("kpi_organisations", lang),
+            format_count(kpis.organisations, lang),
+            t("kpi_organisations_help", lang),
         ),
         Kpi(
             "on_map",

@@ -13,13 +13,15 @@ from typing import Final
 
 import pandas as pd
 
-from medmap.colors import OUTLINE_COLOR, UNKNOWN_SECTOR_COLOR
+from medmap.colors import OUTLINE_COLOR, SUPPORT_COLOR, UNKNOWN_SECTOR_COLOR
 from medmap.escaping import leaflet_html
 from medmap.i18n import format_count, t
 from medmap.popups import entity_popup, entity_tooltip, sources_links
 
 COMPANY_CLASS: Final = "medmap-company"
 INSTITUTION_CLASS: Final = "medmap-institution"
+# Coworkings, incubators, funds, associations and programmes: squares (data/README.md, "Kinds").
+SUPPORT_CLASS: Final = "medmap-support"
 APPROX_CLASS: Final = "medmap-approx"
 AGGREGATE_CLASS: Final = "medmap-area-count"
 # Precisions with no point on the map, as the "Not on the map" control groups them.
@@ -57,9 +59,10 @@ def unplaced_entries(
 
 
 def entity_marker(row: Mapping, text: EntityText, colors: Mapping[str, str], lang: str) -> dict:
-    """One entity's marker for ``MarkerLayer``: a diamond for institutions, a circle for
-    companies filled with its sector's colour inside a black outline (visible on every
-    area colour); approximate points are dashed and hollow."""
+    """One entity's marker for ``MarkerLayer``: a diamond for institutions, a square for the
+    support layer (coworkings, funds, ...), a circle for companies filled with its sector's
+    colour inside a black outline (visible on every area colour); approximate points are
+    dashed and hollow."""
     not_reported = t("not_reported", lang)
     sector = text.sectors.get(row["sector"], row["sector"] or "")
     popup = entity_popup(
@@ -86,6 +89,13 @@ def entity_marker(row: Mapping, text: EntityText, colors: Mapping[str, str], lan
             f'<div class="{INSTITUTION_CLASS}{approx_class}" '
             f'style="width:14px;height:14px;background:#2b2d42;border:2px {border} #fff;'
             'transform:rotate(45deg);box-shadow:0 0 2px #000"></div>'
+        )
+    elif row["kind"] != "company":
+        border = "dashed" if approx else "solid"
+        marker["icon"] = (
+            f'<div class="{SUPPORT_CLASS}{approx_class}" '
+            f'style="width:13px;height:13px;background:{SUPPORT_COLOR};border:2px {border} #fff;'
+            'box-shadow:0 0 2px #000"></div>'
         )
     else:
         color = colors.get(row["sector"], UNKNOWN_SECTOR_COLOR)

@@ -20,9 +20,6 @@ def area_table(figures: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
 def spotlight_entities(located: pd.DataFrame) -> pd.DataFrame:
     """Entities in Sevilla and on the University of Antioquia campus next to it."""
     rows = located[located["barrio_code"].isin(SPOTLIGHT_BARRIOS)]
-    order = {"institution": 0, "company": 1}
-    return (
-        rows.assign(_order=rows["kind"].map(order))
-        .sort_values(["_order", "name"])
-        .drop(columns="_order")
-    )
+    # Institutions first, companies last, the support layer between.
+    order = rows["kind"].map({"institution": 0, "company": 2}).fillna(1)
+    return rows.assign(_order=order).sort_values(["_order", "name"]).drop(columns="_order")

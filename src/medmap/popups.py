@@ -10,7 +10,15 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from medmap.colors import LEGEND_SWATCH_BORDER, NO_VALUE_COLOR, class_colors
+from medmap.colors import (
+    INSTITUTION_COLOR,
+    LEGEND_SWATCH_BORDER,
+    NO_VALUE_COLOR,
+    OTHER_SECTOR_COLOR,
+    OUTLINE_COLOR,
+    SUPPORT_COLOR,
+    class_colors,
+)
 from medmap.escaping import leaflet_html as escape
 from medmap.escaping import safe_url
 from medmap.i18n import format_count, format_usd, t
@@ -49,7 +57,32 @@ def legend_html(
         level_word = t("legend_level_" + level, lang)
         note = t("legend_not_counted", lang, n=format_count(not_counted, lang), level=level_word)
         rows.append(f"<i>{escape(note)}</i>")
+    rows += marker_legend(lang)
     return "<br>".join(rows)
+
+
+# One shape per group of kinds, as medmap.maps.entity_marker draws them.
+MARKER_SHAPES = {
+    "company": f"border-radius:50%;background:{OTHER_SECTOR_COLOR};border:1.5px solid {OUTLINE_COLOR}",
+    "institution": f"background:{INSTITUTION_COLOR};border:1px solid #fff;transform:rotate(45deg)",
+    "support": f"background:{SUPPORT_COLOR};border:1px solid #fff",
+}
+
+
+def marker_legend(lang: str) -> list[str]:
+    """What the marker shapes mean, on one line (the legend already covers part of the map):
+    circles, diamonds, squares; colour is not the only cue."""
+    items = []
+    for group, style in MARKER_SHAPES.items():
+        label = escape(t("legend_marker_" + group, lang))
+        if group == "support":  # the kinds behind the word, on hover
+            label = f'<span title="{escape(t("legend_marker_support_help", lang))}">{label}</span>'
+        items.append(
+            f'<span style="white-space:nowrap"><span class="medmap-legend-{group}" '
+            f'style="display:inline-block;width:9px;height:9px;margin:1px;vertical-align:middle;'
+            f'{style}"></span> {label}</span>'
+        )
+    return [" ".join(items)]
 
 
 def _swatch(color: str, label: str) -> str:
@@ -79,6 +112,7 @@ def entity_popup(
     return (
         f'<div style="min-width:220px;max-width:320px;font:13px/1.4 sans-serif">'
         f"<b>{escape(row['name'])}</b><br>"
+        f"{escape(t('popup_kind', lang))}: {escape(t('kind_' + str(row.get('kind')), lang))}<br>"
         f"{escape(t('popup_sector', lang))}: {escape(sector_label)}{unverified}<br>"
         f"{escape(t('popup_staff', lang))}: {escape(staff)}<br>"
         f"{escape(t('popup_funding', lang))}: {escape(funding)}<br>"

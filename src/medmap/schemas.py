@@ -22,7 +22,19 @@ MEDELLIN_BBOX: Final = (
     6.37487,
 )  # min lon, min lat, max lon, max lat
 
-ENTITY_KINDS: Final = ("company", "institution")
+# The support layer (coworkings, incubators and accelerators, funds and angel networks,
+# clusters and associations, programmes and events) has kinds of its own (data/README.md).
+ENTITY_KINDS: Final = (
+    "company",
+    "institution",
+    "coworking",
+    "incubator",
+    "fund",
+    "association",
+    "programme",
+)
+# Every kind that is not a company: institutions and the support layer.
+ORGANISATION_KINDS: Final = ENTITY_KINDS[1:]
 STATUSES: Final = ("active", "closed", "acquired", "context")
 # Where an entity comes from, as its sources state (data/README.md); empty = not reported.
 ORIGIN_CLASSES: Final = ("homegrown", "colombian", "international")
@@ -32,7 +44,8 @@ APPROXIMATE_PRECISIONS: Final = ("barrio", "comuna", "district")
 # Precisions that name their place in ``location_code`` (a barrio, comuna or district code).
 CODED_PRECISIONS: Final = APPROXIMATE_PRECISIONS
 QUALIFIERS: Final = ("exact", "approx", "min", "planned", "forecast")
-STAFF_SCOPES: Final = ("medellin", "colombia")
+# "global": a company-wide headcount across several countries (data/README.md).
+STAFF_SCOPES: Final = ("medellin", "colombia", "global")
 FUNDING_TYPES: Final = (
     "round",
     "total_raised",

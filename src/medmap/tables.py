@@ -9,6 +9,7 @@ import pandas as pd
 from medmap.data import Dataset
 from medmap.filters import largest_raised, latest_staff, origin_codes
 from medmap.i18n import format_count, format_usd, t
+from medmap.schemas import APPROXIMATE_PRECISIONS, ENTITY_KINDS
 
 
 def entity_table(
@@ -66,3 +67,18 @@ def qualified(text: str, qualifier: str, lang: str, date: object = None) -> str:
     prefix = t(f"qualifier_{qualifier}", lang)
     when = f" ({date})" if isinstance(date, str) and date else ""
     return f"{prefix} {text}{when}".strip()
+
+
+def kind_counts(entities: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Entities per kind (schema order) and how many have a map point, with a total row."""
+    on_map = entities["location_precision"].isin(("coordinates", *APPROXIMATE_PRECISIONS))
+    rows = [
+        {
+            "kind": t(f"kind_{kind}", lang),
+            "entities": int((entities["kind"] == kind).sum()),
+            "on_map": int((on_map & (entities["kind"] == kind)).sum()),
+        }
+        for kind in ENTITY_KINDS
+    ]
+    rows.append({"kind": t("total", lang), "entities": len(entities), "on_map": int(on_map.sum())})
+    return pd.DataFrame(rows)

@@ -109,7 +109,9 @@ CASES: list[tuple[str, bytes | str, int, list[str]]] = [
         "12-bad-kind.csv",
         with_cell(3, "kind", "startup"),
         2,
-        [f"{U}:3:kind: must be one of: company, institution: 'startup'"],
+        [
+            f"{U}:3:kind: must be one of: company, institution, coworking, incubator, fund, association, programme: 'startup'"
+        ],
     ),
     (
         "13-bad-precision.csv",
