@@ -190,6 +190,9 @@ def change_sector(
     box = harness.multiselect(page, "Sector")
     point = None
     if not choose:
+        # The filter bar is at the top of the page, which a chart click may have scrolled
+        # away: scrolled into view by Playwright it would sit under Streamlit's fixed header.
+        page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollTo(0, 0)")
         target = box.locator(f'button[aria-label="Remove {name}"]')
     elif via == "multiselect":
         box.click()

@@ -60,27 +60,31 @@ with side_col:
     # One above the other, labels collapsed (the options say what they do): as tall before
     # their code loads as after.
     with st.container(gap="xsmall", key=styles.MAP_PICKERS_KEY):
-        state.show_in_widget(state.METRIC_KEY)
-        state.show_in_widget(state.LEVEL_KEY)
+        metric_widget, level_widget = (
+            state.widget_key(state.METRIC_KEY),
+            state.widget_key(state.LEVEL_KEY),
+        )
         st.segmented_control(
             t("map_metric", lang),
             MAP_METRICS,
             format_func=lambda m: t(f"picker_{m}", lang),
+            default=metric,
             required=True,
-            key=state.widget_key(state.METRIC_KEY),
+            key=metric_widget,
             label_visibility="collapsed",
             on_change=state.take_from_widget,
-            args=(state.METRIC_KEY,),
+            args=(state.METRIC_KEY, metric_widget),
         )
         st.segmented_control(
             t("map_level", lang),
             MAP_LEVELS,
             format_func=lambda level: t(f"level_{level}", lang),
+            default=level,
             required=True,
-            key=state.widget_key(state.LEVEL_KEY),
+            key=level_widget,
             label_visibility="collapsed",
             on_change=state.take_from_widget,
-            args=(state.LEVEL_KEY,),
+            args=(state.LEVEL_KEY, level_widget),
         )
 
 with map_col:

@@ -59,6 +59,14 @@ def data_copy(tmp_path: Path) -> Path:
     return target
 
 
+def view_widget(widgets, key: str):
+    """The AppTest widget showing the view's ``key`` (its key also names the language and
+    how often the app set the value: ``state.widget_key``)."""
+    found = [w for w in widgets if (w.key or "").startswith(f"_w_{key}_")]
+    assert len(found) == 1, [w.key for w in widgets]
+    return found[0]
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

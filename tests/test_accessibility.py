@@ -273,6 +273,9 @@ def test_on_a_phone_the_map_fills_the_first_screen(page, server, lang):
     legend.click()
     expect(legend).to_have_attribute("aria-expanded", "true")
     expect(map_doc.locator(".medmap-legend b").first).to_be_visible()
+    legend.click()  # closed again for the screenshot
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"layout-390x844-{lang}.png"))
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"phone-map-{lang}.png"))
 

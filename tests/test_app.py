@@ -11,7 +11,7 @@ from medmap.i18n import t
 from medmap.schemas import ENTITY_KINDS
 from medmap.search import search_entities
 from medmap.state import MAP_DRAWN_KEY, clicked_barrio, reported_drawn, selected_sectors
-from tests.conftest import ROOT
+from tests.conftest import ROOT, view_widget
 
 APP = str(ROOT / "app.py")
 PAGES = [
@@ -68,7 +68,7 @@ def test_map_page_kpis_match_the_data(expected_companies, located):
 def test_sector_filter_drives_the_kpis(expected_companies):
     at = app()
     sector = "software-services"
-    at.multiselect(key="_w_sector").set_value([sector]).run()
+    view_widget(at.multiselect, "sector").set_value([sector]).run()
     expected = expected_companies(Filters(sectors=(sector,)))
     assert expected != expected_companies(Filters())
     assert metric(at, "Companies shown") == str(expected)
@@ -76,7 +76,7 @@ def test_sector_filter_drives_the_kpis(expected_companies):
 
 def test_kind_filter_institutions_only(located):
     at = app()
-    at.multiselect(key="_w_kind").set_value(["institution"]).run()
+    view_widget(at.multiselect, "kind").set_value(["institution"]).run()
     assert metric(at, "Companies shown") == "0"
     assert metric(at, "Organisations") == str((located["kind"] == "institution").sum())
 
@@ -85,9 +85,11 @@ def test_kind_filter_institutions_only(located):
 def test_every_kind_is_a_filter_option_named_in_both_languages(located, lang):
     at = app(lang=lang)
     # Options are shown by name in the page's language; the link keeps the codes.
-    assert at.multiselect(key="_w_kind").options == [t(f"kind_{k}", lang) for k in ENTITY_KINDS]
+    assert view_widget(at.multiselect, "kind").options == [
+        t(f"kind_{k}", lang) for k in ENTITY_KINDS
+    ]
     support = [k for k in ENTITY_KINDS if k not in ("company", "institution")]
-    at.multiselect(key="_w_kind").set_value(support).run()
+    view_widget(at.multiselect, "kind").set_value(support).run()
     assert at.query_params["kind"] == support
     assert metric(at, t("kpi_companies", lang)) == "0"
     expected = int(located["kind"].isin(support).sum())
@@ -107,10 +109,10 @@ def test_companies_table_names_each_kind_in_both_languages(located, lang):
 
 def test_shared_link_restores_barrio_and_language(expected_companies):
     at = app(barrio="0407", lang="es")
-    assert at.multiselect(key="_w_barrio").value == ["0407"]
+    assert view_widget(at.multiselect, "barrio").value == ["0407"]
     assert metric(at, "Empresas mostradas") == str(expected_companies(Filters(barrios=("0407",))))
     # The chip and the options show the name; the link keeps the code.
-    barrio = at.multiselect(key="_w_barrio")
+    barrio = view_widget(at.multiselect, "barrio")
     assert barrio.format_func("0407") == "Sevilla (0407)"
     assert "Sevilla (0407)" in barrio.options
     assert at.query_params["barrio"] == "0407"
@@ -118,7 +120,7 @@ def test_shared_link_restores_barrio_and_language(expected_companies):
 
 def test_comuna_narrows_barrio_options():
     at = app(comuna="14")
-    options = at.multiselect(key="_w_barrio").options
+    options = view_widget(at.multiselect, "barrio").options
     assert options and all(name.endswith(")") and name[-5:-3] == "14" for name in options)
 
 
@@ -129,14 +131,14 @@ def test_invalid_link_values_are_dropped_with_a_notice():
     assert not at.exception
     notice = " ".join(w.value for w in at.warning)
     assert "9999" in notice and "robot" in notice and "alert(1)" in notice
-    assert at.multiselect(key="_w_sector").value == ["fintech"]
-    assert at.multiselect(key="_w_barrio").value == []
+    assert view_widget(at.multiselect, "sector").value == ["fintech"]
+    assert view_widget(at.multiselect, "barrio").value == []
     assert at.button_group(key="lang").value == "en"
 
 
 def test_barrio_outside_the_chosen_comuna_is_dropped():
     at = app(comuna="14", barrio="0407")
-    assert at.multiselect(key="_w_barrio").value == []
+    assert view_widget(at.multiselect, "barrio").value == []
     assert "0407" in " ".join(w.value for w in at.warning)
 
 
@@ -152,11 +154,13 @@ def test_map_click_selects_the_barrio_through_the_filter_key(expected_companies,
     assert clicked_barrio({"last_active_drawing": {"properties": {}}}, codes) is None
     assert clicked_barrio({"last_active_drawing": {"properties": {"code": "x"}}}, codes) is None
     assert clicked_barrio(None, codes) is None
-    # What the click callback writes is the barrio filter's own state: the app then shows Sevilla.
+    # What the click callback writes (state.set_view_value): the view's barrio and a new
+    # version of its widget; the app then shows Sevilla in the filter and the KPIs.
     at = app()
     at.session_state["barrio"] = [clicked_barrio(click, codes)]
+    at.session_state["_version_barrio"] = 1
     at.run()
-    assert at.multiselect(key="_w_barrio").value == ["0407"]
+    assert view_widget(at.multiselect, "barrio").value == ["0407"]
     assert metric(at, "Companies shown") == str(expected_companies(Filters(barrios=("0407",))))
 
 
@@ -181,9 +185,10 @@ def test_clear_filters_button(expected_companies):
     at = app(sector="ai", kind="company", year="2015", origin="international")
     at.button(key="clear_filters").click().run()
     assert (
-        at.multiselect(key="_w_sector").value == [] and at.multiselect(key="_w_origin").value == []
+        view_widget(at.multiselect, "sector").value == []
+        and view_widget(at.multiselect, "origin").value == []
     )
-    assert at.select_slider(key="_w_year").value == "all"
+    assert view_widget(at.select_slider, "year").value == "all"
     assert metric(at, "Companies shown") == str(expected_companies(Filters()))
 
 
@@ -260,8 +265,8 @@ def test_huge_repetition_in_a_link_is_deduplicated():
     # Streamlit itself ignores a query string of more than 1,000 parameters; stay under it.
     at = app(sector=["ai"] * 400 + ["nope"] * 400, barrio=["0407"] * 150)
     assert not at.exception
-    assert at.multiselect(key="_w_sector").value == ["ai"]
-    assert at.multiselect(key="_w_barrio").value == ["0407"]
+    assert view_widget(at.multiselect, "sector").value == ["ai"]
+    assert view_widget(at.multiselect, "barrio").value == ["0407"]
     notice = " ".join(w.value for w in at.warning)
     assert notice.count("nope") == 1
 
@@ -306,9 +311,11 @@ def test_chart_selection_becomes_the_sector_filter(expected_companies, dataset):
     assert selected_sectors({"selection": {"points": []}}, known) == []
     assert selected_sectors(None, known) == []
     at = app()
+    # What the chart's callback writes (state.set_view_value).
     at.session_state["sector"] = selected_sectors(state, known)
+    at.session_state["_version_sector"] = 1
     at.run()
-    assert at.multiselect(key="_w_sector").value == ["ai", "fintech"]
+    assert view_widget(at.multiselect, "sector").value == ["ai", "fintech"]
     assert metric(at, "Companies shown") == str(
         expected_companies(Filters(sectors=("ai", "fintech")))
     )
@@ -317,7 +324,7 @@ def test_chart_selection_becomes_the_sector_filter(expected_companies, dataset):
 def test_a_year_in_the_link_applies_on_the_first_run(expected_companies):
     at = app(year="2012", lang="es")
     assert not at.exception
-    assert at.select_slider(key="_w_year").value == "2012"
+    assert view_widget(at.select_slider, "year").value == "2012"
     as_of_2012 = expected_companies(Filters(year=2012))
     assert as_of_2012 < expected_companies(Filters())
     assert metric(at, "Empresas mostradas") == str(as_of_2012)
@@ -326,7 +333,7 @@ def test_a_year_in_the_link_applies_on_the_first_run(expected_companies):
 def test_entities_with_no_year_can_be_left_out(expected_companies, located):
     at = app(year="2019")
     shown = metric(at, "Companies shown")
-    at.toggle(key="_w_undated").set_value(False).run()
+    view_widget(at.toggle, "undated").set_value(False).run()
     hidden = metric(at, "Companies shown")
     assert int(hidden) == expected_companies(Filters(year=2019, undated=False)) < int(shown)
     assert int(shown) == expected_companies(Filters(year=2019))
@@ -347,7 +354,7 @@ def test_a_year_outside_the_timeline_is_dropped_with_a_notice(expected_companies
     at = app(year="1700")
     assert not at.exception
     assert "year=" in " ".join(w.value for w in at.warning)
-    assert at.select_slider(key="_w_year").value == "all"
+    assert view_widget(at.select_slider, "year").value == "all"
     assert metric(at, "Companies shown") == str(expected_companies(Filters()))
 
 
@@ -357,8 +364,8 @@ def test_map_as_a_table_lists_the_choropleths_values(located, dataset, level, me
     expander = next(e for e in at.expander if e.label == "El mapa como tabla")
     assert not expander.table  # its frontend code waits for the map (issue #10)
     at.session_state[MAP_DRAWN_KEY] = True  # what the map's "drawn" report sets
-    at.button_group(key="_w_metric").set_value(metric_name).run()
-    at.button_group(key="_w_level").set_value(level).run()
+    view_widget(at.button_group, "metric").set_value(metric_name).run()
+    view_widget(at.button_group, "level").set_value(level).run()
     assert not at.exception
     expander = next(e for e in at.expander if e.label == "El mapa como tabla")
     table = expander.table[0].value

@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from medmap.data import load_dataset
 from medmap.geo import load_barrios, load_comunas
-from tests.conftest import ROOT
+from tests.conftest import ROOT, view_widget
 
 APP = str(ROOT / "app.py")
 # Read at import, not from conftest's fixtures: hypothesis builds its strategies when
@@ -81,7 +81,7 @@ def test_any_link_renders_and_keeps_only_valid_values(link):
         "kind": list(dict.fromkeys(k for k in requested.get("kind", []) if k in VALID["kind"])),
     }
     for key, values in expected.items():
-        assert at.multiselect(key=f"_w_{key}").value == values, key
+        assert view_widget(at.multiselect, key).value == values, key
     lang = requested.get("lang", ["en"])[0]
     assert at.button_group(key="lang").value == (lang if lang in VALID["lang"] else "en")
     invalid = any(

@@ -43,8 +43,8 @@ from medmap.state import (
     prune_barrios,
     sector_label_map,
     share_url,
-    show_in_widget,
     take_from_widget,
+    view_value,
     widget_key,
 )
 from medmap.styles import FILTERS_KEY, TOPBAR_KEY
@@ -140,19 +140,20 @@ def _filter_bar(layers: Layers, dataset: Dataset, lang: str) -> None:
     )
     with st.grid(6, min_column_width=FILTER_MIN_WIDTH, gap="xsmall", key=FILTERS_KEY):
         for box in boxes:
-            show_in_widget(box.key, box.options)
+            chosen = [v for v in view_value(box.key) if v in box.options]
             # Labels collapsed: the box is as tall before its code loads as after (no
             # shift); the placeholder names the filter and screen readers get the label.
             st.multiselect(
                 t(f"filter_{box.key}", lang),
                 box.options,
+                default=chosen,
                 format_func=box.names,
                 placeholder=t(f"filter_{box.key}_all", lang),
                 key=widget_key(box.key),
                 help=t(f"filter_{box.key}_help", lang),
                 label_visibility="collapsed",
                 on_change=_chosen,
-                args=(box,),
+                args=(box, widget_key(box.key)),
             )
         st.button(
             t("clear_filters", lang),
@@ -163,8 +164,8 @@ def _filter_bar(layers: Layers, dataset: Dataset, lang: str) -> None:
         )
 
 
-def _chosen(box: FilterBox) -> None:
-    take_from_widget(box.key)
+def _chosen(box: FilterBox, widget: str) -> None:
+    take_from_widget(box.key, widget)
     if box.on_change is not None:
         box.on_change()
 

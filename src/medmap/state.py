@@ -49,6 +49,7 @@ LINK_DEFAULTS = {
     LANG_KEY: DEFAULT_LANG,
 }
 _LINK_READ_KEY = "_link_read"  # this session has read its link into the widgets' state
+_VERSION = "_version_"  # + key: how many times the app itself has set the key
 MAP_KEY = "map"
 MAP_DRAWN_KEY = "_map_drawn"  # this session's map has reported that it is drawn (issue #10)
 UPLOAD_KEY = "_uploaded_entities"  # located rows of this session's upload, never shared
@@ -136,27 +137,31 @@ def read_link(
 def widget_key(key: str) -> str:
     """The key of the widget that shows and sets the view's ``key`` (a link parameter).
 
-    The view lives under the link's keys; a widget takes its value from there on every
-    run (:func:`show_in_widget`) and writes it back on change (:func:`take_from_widget`).
-    Streamlit keeps a multiselect's choice by its displayed labels, which change with
-    the language, and gives a widget drawn by a page another identity than one drawn
-    by app.py: either would lose the view.
+    The view lives under the link's keys; each widget starts from it (its default) and
+    writes back on change (:func:`take_from_widget`). The widget's key changes with the
+    language and whenever the app sets ``key`` itself (:func:`set_view_value`), so a
+    fresh widget shows the new value: Streamlit keeps a multiselect's choice by its
+    displayed labels (which change with the language), and a value pushed into a live
+    multiselect through session state left the browser unable to send a later removal.
     """
-    return f"_w_{key}"
+    return f"_w_{key}_{current_lang()}_{st.session_state.get(_VERSION + key, 0)}"
 
 
-def show_in_widget(key: str, options: Collection[str] | None = None) -> None:
-    """Before drawing ``key``'s widget: it shows the view's value (a filter's values
-    among ``options``, when given)."""
+def view_value(key: str) -> object:
+    """The view's value of ``key``, or its default (filters: nothing chosen)."""
     value = st.session_state.get(key, LINK_DEFAULTS.get(key))
-    if key in FILTER_KEYS:
-        value = [v for v in value or () if options is None or v in options]
-    st.session_state[widget_key(key)] = value
+    return list(value or ()) if key in FILTER_KEYS else value
 
 
-def take_from_widget(key: str) -> None:
+def set_view_value(key: str, value: object) -> None:
+    """The app (not the key's widget) changes the view: a fresh widget will show it."""
+    st.session_state[key] = value
+    st.session_state[_VERSION + key] = st.session_state.get(_VERSION + key, 0) + 1
+
+
+def take_from_widget(key: str, widget: str) -> None:
     """A widget's ``on_change``: the view takes the value the user chose."""
-    st.session_state[key] = st.session_state[widget_key(key)]
+    st.session_state[key] = st.session_state[widget]
 
 
 def link_query() -> list[tuple[str, str]]:
@@ -252,16 +257,16 @@ def prune_barrios(barrios: pd.DataFrame) -> None:
     chosen = set(st.session_state.get(COMUNA_KEY, []))
     if chosen:
         valid = set(barrio_options(barrios, chosen))
-        st.session_state[BARRIO_KEY] = [
-            b for b in st.session_state.get(BARRIO_KEY, []) if b in valid
-        ]
+        kept = [b for b in st.session_state.get(BARRIO_KEY, []) if b in valid]
+        if kept != st.session_state.get(BARRIO_KEY, []):
+            set_view_value(BARRIO_KEY, kept)
 
 
 def clear_filters() -> None:
     for key in FILTER_KEYS:
-        st.session_state[key] = []
-    st.session_state[YEAR_KEY] = ALL_YEARS
-    st.session_state[UNDATED_KEY] = True
+        set_view_value(key, [])
+    set_view_value(YEAR_KEY, ALL_YEARS)
+    set_view_value(UNDATED_KEY, True)
 
 
 def selected_sectors(chart_state: object, known: Collection[str]) -> list[str]:
@@ -278,10 +283,16 @@ def selected_sectors(chart_state: object, known: Collection[str]) -> list[str]:
 
 
 def set_sectors_from_chart(chart_key: str, known: Collection[str]) -> None:
-    """A click on a bar (sector or company) filters everything by that bar's sector."""
+    """A click on a bar (sector or company) filters everything by that bar's sector.
+
+    A chart redrawn with new data can report the selection it had again: a selection
+    already applied once is not applied twice (the sector filter may have been cleared).
+    """
     sectors = selected_sectors(st.session_state.get(chart_key), known)
-    if sectors:
-        st.session_state[SECTOR_KEY] = sectors
+    applied = f"_applied_{chart_key}"
+    if sectors and sectors != st.session_state.get(applied):
+        set_view_value(SECTOR_KEY, sectors)
+    st.session_state[applied] = sectors
 
 
 def clicked_barrio(map_state: object, barrio_codes: Collection[str]) -> str | None:
@@ -313,5 +324,5 @@ def on_map_change(barrio_codes: Iterable[str]) -> None:
         return
     code = clicked_barrio(map_state, set(barrio_codes))
     if code:
-        st.session_state[BARRIO_KEY] = [code]
-        st.session_state[COMUNA_KEY] = []
+        set_view_value(BARRIO_KEY, [code])
+        set_view_value(COMUNA_KEY, [])

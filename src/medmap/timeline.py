@@ -19,8 +19,9 @@ from medmap.state import (
     ALL_YEARS,
     UNDATED_KEY,
     YEAR_KEY,
-    show_in_widget,
+    set_view_value,
     take_from_widget,
+    view_value,
     widget_key,
 )
 from medmap.styles import YEAR_CONTROL_KEY
@@ -58,18 +59,18 @@ def render_year_control(
     # map is never remounted. Before the slider: a step may set its value.
     st.fragment(_step, run_every=STEP_SECONDS if playing else None)(years)
     if st.session_state.get(YEAR_KEY) not in options:
-        st.session_state[YEAR_KEY] = ALL_YEARS
-    show_in_widget(YEAR_KEY)
-    show_in_widget(UNDATED_KEY)
+        set_view_value(YEAR_KEY, ALL_YEARS)
+    year_widget, undated_widget = widget_key(YEAR_KEY), widget_key(UNDATED_KEY)
     with st.container(key=YEAR_CONTROL_KEY, height=YEAR_CONTROL_HEIGHT, border=False):
         st.select_slider(
             t("year_control", lang),
             options,
             format_func=lambda y: t("year_all", lang) if y == ALL_YEARS else y,
-            key=widget_key(YEAR_KEY),
+            value=view_value(YEAR_KEY),
+            key=year_widget,
             help=t("year_control_help", lang),
             on_change=take_from_widget,
-            args=(YEAR_KEY,),
+            args=(YEAR_KEY, year_widget),
         )
         with st.container(horizontal=True, vertical_alignment="center", gap="small"):
             st.button(
@@ -82,10 +83,11 @@ def render_year_control(
             undated = _undated_count(located, filters)
             st.toggle(
                 t("year_undated", lang, n=format_count(undated, lang)),
-                key=widget_key(UNDATED_KEY),
+                value=bool(view_value(UNDATED_KEY)),
+                key=undated_widget,
                 help=t("year_undated_help", lang),
                 on_change=take_from_widget,
-                args=(UNDATED_KEY,),
+                args=(UNDATED_KEY, undated_widget),
             )
 
 
@@ -100,7 +102,7 @@ def _toggle_play(years: list[int]) -> None:
     st.session_state[PLAYING_KEY] = playing
     st.session_state[LAST_STEP_KEY] = time.monotonic()
     if playing and st.session_state.get(YEAR_KEY, ALL_YEARS) == ALL_YEARS:
-        st.session_state[YEAR_KEY] = next_stop(years, ALL_YEARS)  # from the start
+        set_view_value(YEAR_KEY, next_stop(years, ALL_YEARS))  # from the start
 
 
 def _step(years: list[int]) -> None:
@@ -116,7 +118,7 @@ def _step(years: list[int]) -> None:
         return
     st.session_state[LAST_STEP_KEY] = now
     following = next_stop(years, st.session_state.get(YEAR_KEY, ALL_YEARS))
-    st.session_state[YEAR_KEY] = following
+    set_view_value(YEAR_KEY, following)
     if following == ALL_YEARS:
         st.session_state[PLAYING_KEY] = False
     st.rerun()
