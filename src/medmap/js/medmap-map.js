@@ -6,6 +6,29 @@
 (function () {
   "use strict";
 
+  // The map fills its frame, whose height the page sets (layout.css: it follows the
+  // window). Set before Leaflet measures the map, so nothing in it is laid out twice.
+  function fillFrame() {
+    var holder = document.getElementById("map_div");
+    if (holder) {
+      holder.style.height = "100vh";
+    }
+    return holder;
+  }
+  // Hidden until its shapes and first view are drawn (reveal): the iframe's styles and
+  // sizes arrive in steps, and a visible map laid out at each step is a layout shift.
+  var hiddenMap = fillFrame();
+  function reveal() {
+    if (hiddenMap) {
+      hiddenMap.style.visibility = "";
+      hiddenMap = null;
+    }
+  }
+  if (hiddenMap) {
+    hiddenMap.style.visibility = "hidden";
+    setTimeout(reveal, 5000); // whatever happens, never hidden for long
+  }
+
   // One map per iframe: what each part of the base map does when a new view arrives.
   var viewSetters = [];
 
@@ -22,6 +45,7 @@
       return;
     }
     drawn.reported = true;
+    reveal();
     // After the next frame, so that what is reported is what has been painted.
     requestAnimationFrame(function () {
       setTimeout(function () {
@@ -229,7 +253,9 @@
 
   // The legend (HTML built and escaped on the server), and the view's focus.
   function legendControl(map, text) {
-    var box = boxControl(map, "bottomright", "medmap-legend", 220);
+    // Top corner: a box anchored at the bottom moves whenever the map's height or the
+    // legend's text changes, a layout shift in the iframe (Lighthouse counts those).
+    var box = boxControl(map, "topright", "medmap-legend", 220);
     var part = collapsible(map, box, function () {
       return text.legend;
     });
@@ -358,14 +384,12 @@
     });
   }
 
-  // The map iframe's accessible name says what it shows (its title is the component's);
-  // the map fills the frame, whose height the page sets (layout.css: it follows the window).
+  // The map iframe's accessible name says what it shows (its title is the component's).
   function labelFrame(map, text) {
     // Leaflet's attribution in the iframe's 16 px root font took two lines over the scale.
     map.attributionControl.getContainer().style.fontSize = "11px";
-    var holder = document.getElementById("map_div");
-    if (holder) {
-      holder.style.height = "100vh";
+    // Again, in case streamlit-folium sized the map after this script loaded.
+    if (fillFrame()) {
       map.invalidateSize();
     }
     if (window.frameElement) {
