@@ -253,9 +253,8 @@
 
   // The legend (HTML built and escaped on the server), and the view's focus.
   function legendControl(map, text) {
-    // Top corner: a box anchored at the bottom moves whenever the map's height or the
-    // legend's text changes, a layout shift in the iframe (Lighthouse counts those).
-    var box = boxControl(map, "topright", "medmap-legend", 220);
+    // Bottom right: clear of Sevilla and the centre on every screen size.
+    var box = boxControl(map, "bottomright", "medmap-legend", 220);
     var part = collapsible(map, box, function () {
       return text.legend;
     });
