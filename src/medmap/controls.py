@@ -200,6 +200,9 @@ def _share_popover(lang: str) -> None:
         st.caption(t("embed_help", lang))
         code = embed_code(embed_url(link), t("embed_title", lang))
         st.code(code, language="html", wrap_lines=True)
+        from medmap.publish_panel import publish_panel  # publish reads links with this module
+
+        publish_panel(lang)
 
 
 def describe_dropped(dropped: Mapping[str, list[str]]) -> str:

@@ -164,9 +164,15 @@ def load_source(data: Path, geo: Path) -> Source | list[Problem]:
     except (DataError, GeoError) as err:
         return list(err.problems)
     located = locate_entities(dataset.entities, layers.barrios, layers.comunas, dataset.districts)
+    return source_of(Loaded(layers, dataset, located))
+
+
+def source_of(loaded: Loaded) -> Source:
+    """What publishing needs from data already loaded (the live app's)."""
+    layers = loaded.layers
     return Source(
-        loaded=Loaded(layers, dataset, located),
-        years=timeline_years(located, dataset.funding),
+        loaded=loaded,
+        years=timeline_years(loaded.located, loaded.dataset.funding),
         geometry=display_geometry(layers.barrios, layers.comunas, layers.stations),
     )
 

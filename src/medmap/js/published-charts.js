@@ -24,9 +24,17 @@
 
   function draw(box) {
     var figure = JSON.parse(document.getElementById("figure-" + box.dataset.chart).textContent);
+    var layout = figure.layout || {};
+    // As Streamlit's chart theme does live: long sector names widen the margin, not get cut.
+    ["xaxis", "yaxis"].forEach(function (axis) {
+      layout[axis] = layout[axis] || {};
+      if (layout[axis].automargin === undefined) {
+        layout[axis].automargin = true;
+      }
+    });
     return plotly().then(function () {
       box.textContent = "";
-      return window.Plotly.newPlot(box, figure.data, figure.layout, {
+      return window.Plotly.newPlot(box, figure.data, layout, {
         displaylogo: false,
         responsive: true,
       });
