@@ -35,7 +35,7 @@
     return plotly().then(function () {
       box.textContent = "";
       return window.Plotly.newPlot(box, figure.data, layout, {
-        displaylogo: false,
+        displayModeBar: false, // as live (ui.chart_beside_map)
         responsive: true,
       });
     }).then(function () {
