@@ -62,6 +62,10 @@ CHARTS_JS: Final = HERE / "js" / "published-charts.js"
 # checked by scripts/build_plotly_bundle.sh; its licence is beside it.
 PLOTLY_JS: Final = HERE / "vendor" / "plotly-basic.min.js"
 PLOTLY_LICENSE: Final = HERE / "vendor" / "plotly-LICENSE.txt"
+# The live bundle without jQuery (streamlit-folium's; no published script uses it):
+# less to evaluate before the map draws on a phone.
+PUBLISHED_BUNDLE: Final = assets._bundle(("leaflet.js", "leaflet.markercluster.js"))
+PUBLISHED_BUNDLE_NAME: Final = f"medmap-map-{hashlib.sha256(PUBLISHED_BUNDLE).hexdigest()[:12]}.js"
 MANIFEST: Final = ".medmap-publish.json"  # marks a folder publish wrote (and may rewrite)
 DEFAULT_APP_URL: Final = "http://localhost:8501/"
 ASSETS: Final = "assets"  # the folder of shared files, beside index.html
@@ -193,7 +197,9 @@ def shape_script(url: str, content: bytes) -> bytes:
     """Geometry as a script (``fetch`` of a local file fails under ``file://``): it hands
     the shapes to ``medmap-map.js`` under the URL the map asks for. A JSON string parsed
     once is faster than the same data as a JavaScript literal."""
-    text = json.dumps(content.decode("utf-8"), ensure_ascii=True)
+    # Without JSON's optional spaces (GeoDataFrame.to_json writes ", "): same shapes.
+    compact = json.dumps(json.loads(content), separators=(",", ":"), ensure_ascii=False)
+    text = json.dumps(compact, ensure_ascii=True)
     return (
         "(window.medmapShapes = window.medmapShapes || {})"
         f"[{json.dumps(url)}] = JSON.parse({text});\n"
@@ -204,7 +210,7 @@ def asset_files(geometry: Mapping[str, bytes]) -> tuple[dict[str, bytes], dict[s
     """The shared files of published views (name -> bytes, under ``assets/``), and the
     URLs the map is given for its geometry (as seen from ``map.html``)."""
     files = {
-        assets.MAP_BUNDLE_NAME: assets.MAP_BUNDLE,
+        PUBLISHED_BUNDLE_NAME: PUBLISHED_BUNDLE,
         "leaflet.css": _package_file("leaflet.css"),
         "MarkerCluster.css": _package_file("MarkerCluster.css"),
         "MarkerCluster.Default.css": _package_file("MarkerCluster.Default.css"),
@@ -266,6 +272,9 @@ def map_html(page: mapview.MapView, shape_links: Sequence[str], prefix: str) -> 
     root = m.get_root()
     root.header.add_child(Element('<meta name="referrer" content="no-referrer">'))
     html = root.render()
+    html = html.replace(
+        f"{assets.STATIC_URL}/{assets.MAP_BUNDLE_NAME}", prefix + PUBLISHED_BUNDLE_NAME
+    )
     return html.replace(f"{assets.STATIC_URL}/", prefix)
 
 

@@ -73,6 +73,34 @@
     });
   }
 
+  // A published page's shapes come with the page: added a few at a time, each batch for
+  // at most a few milliseconds, so that a phone stays responsive while they are drawn
+  // (one task of ~0.5 s at phone speed otherwise). Live, they arrive by fetch and are
+  // added at once, as before.
+  var BATCH_MS = 4;
+  function addShapes(layer, shapes) {
+    var features = shapes.features || [];
+    if (!window.medmapShapes) {
+      layer.addData(shapes);
+      return Promise.resolve();
+    }
+    return new Promise(function (resolve) {
+      var next = 0;
+      (function batch() {
+        var until = performance.now() + BATCH_MS;
+        do {
+          layer.addData(features[next]);
+          next += 1;
+        } while (next < features.length && performance.now() < until);
+        if (next < features.length) {
+          setTimeout(batch, 0);
+        } else {
+          resolve();
+        }
+      })();
+    });
+  }
+
   // Shapes added to a layer once fetched; a failed fetch leaves the layer empty.
   function fillFrom(layer, url, what) {
     fetchShapes(url)
@@ -153,7 +181,9 @@
     });
     fetchShapes(url)
       .then(function (shapes) {
-        layer.addData(shapes);
+        return addShapes(layer, shapes);
+      })
+      .then(function () {
         // Leaflet 1.9 makes every path with a tooltip a Tab stop: 330 barrios would stand
         // between a keyboard user and the KPIs beside the map. The barrio filter and
         // "Map as a table" give the same by keyboard.

@@ -1,6 +1,7 @@
 // The charts of a published view (medmap.publish): drawn with a partial plotly.js that is
 // loaded only once the map has drawn and a chart is near the screen, so the map never
-// waits for it and a phone that does not scroll to the charts never pays for it.
+// waits for it and a phone that does not scroll to the charts (below the map) never pays
+// for it.
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -78,7 +79,7 @@
       });
       drawNear();
     },
-    { rootMargin: "200px" }
+    { rootMargin: "0px" }
   );
   boxes.forEach(function (box) {
     seen.observe(box);
