@@ -249,3 +249,32 @@ def test_hostile_data_publishes_as_text(hostile_site, file_page, slug, lang):
     assert file_page.dialogs == []
     assert file_page.errors == []
     assert file_page.blocked_requests == []
+
+
+# --- the live download -------------------------------------------------------------------
+
+
+def test_share_publishes_the_view_as_a_zip(server, page, file_page, tmp_path):
+    import zipfile
+
+    page.goto(server.url + "/?sector=fintech&lang=es")
+    wait_map(page)
+    wait_idle(page)
+    page.get_by_role("button", name=t("share", "es")).click()
+    button = page.get_by_role("button", name=t("publish_download", "es"))
+    expect(button).to_be_visible(timeout=TIMEOUT_MS)
+    expect(page.get_by_text(t("publish_help", "es"))).to_be_visible()
+    with page.expect_download(timeout=TIMEOUT_MS) as download:
+        button.click()
+    archive = tmp_path / "view.zip"
+    download.value.save_as(archive)
+    with zipfile.ZipFile(archive) as opened:
+        opened.extractall(tmp_path)
+    folder = tmp_path / "medmap-view"
+    shown = open_published(file_page, folder)
+    assert shown["sevilla"] == 1 and shown["barrios"] >= 300
+    assert shown["kpis"][t("kpi_companies", "es")] == kpi(page, t("kpi_companies", "es"))
+    live = file_page.locator("a.live").get_attribute("href")
+    # The live share link's form (st.context.url has no trailing slash).
+    assert live.rstrip("/").replace("/?", "?") == f"{server.url}?sector=fintech&lang=es"
+    assert file_page.blocked_requests == []
