@@ -18,10 +18,12 @@ Every process it starts it stops (servers by PID, in ``finally``).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import http.client
 import http.server
 import json
+import multiprocessing
 import os
 import re
 import shutil
@@ -31,6 +33,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
@@ -52,6 +55,7 @@ BARE_APP = 'import streamlit as st\n\nst.title("medmap")\nst.write("A bare Strea
 class GzipHandler(http.server.SimpleHTTPRequestHandler):
     """Files of one folder, gzip-encoded when the reader accepts it (as a CDN would)."""
 
+    protocol_version = "HTTP/1.1"  # keep-alive, as any static host
     cache: dict[tuple, bytes] = {}
     lock = threading.Lock()
 
@@ -83,12 +87,26 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
         return io.BytesIO(body)
 
 
-def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    handler = partial(GzipHandler, directory=str(directory))
+def _serve_forever(directory: str, ports) -> None:
+    handler = partial(GzipHandler, directory=directory)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}"
+    ports.put(server.server_address[1])
+    server.serve_forever()
+
+
+@contextlib.contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    """A static server of ``directory`` in its own process (the readers of the load figure
+    must not share its interpreter lock); stopped by PID on the way out."""
+    ports = multiprocessing.Queue()
+    process = multiprocessing.Process(target=_serve_forever, args=(str(directory), ports))
+    process.start()
+    try:
+        yield f"http://127.0.0.1:{ports.get(timeout=30)}"
+    finally:
+        process.terminate()
+        process.join(10)
 
 
 # --- figures ----------------------------------------------------------------------------
@@ -222,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lighthouse", default=os.environ.get("LIGHTHOUSE", "lighthouse"))
     parser.add_argument("--live", action="store_true", help="also Lighthouse the live app")
     parser.add_argument("--readers", type=int, default=50)
-    parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs per preset")
+    parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs per preset (0: none)")
     args = parser.parse_args(argv)
 
     figures: dict = {}
@@ -252,8 +270,7 @@ def main(argv: list[str] | None = None) -> int:
         figures["fifty_views_s"] = round(many_s, 2)
         figures["size"] = sizes(work / "one")
 
-        server, base = serve(work / "one")
-        try:
+        with serve(work / "one") as base:
             url = base + "/index.html"
             runs: dict[str, list[dict]] = {"mobile": [], "desktop": []}
             for preset in runs:
@@ -262,12 +279,10 @@ def main(argv: list[str] | None = None) -> int:
             figures["lighthouse_published"] = {
                 preset: {key: statistics.median(r[key] for r in results) for key in results[0]}
                 for preset, results in runs.items()
+                if results
             }
             paths = ["/" + str(f.relative_to(work / "one")) for f in page_files(work / "one")]
             figures["static_load"] = static_load(base, paths, args.readers)
-        finally:
-            server.shutdown()
-            server.server_close()
         if args.live:
             figures["lighthouse_live"] = live_lighthouse(args.lighthouse, work)
     print(json.dumps(figures, indent=1))

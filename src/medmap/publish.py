@@ -14,7 +14,7 @@ import hashlib
 import io
 import json
 import re
-import shutil
+import tempfile
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -237,7 +237,9 @@ def _package_file(name: str) -> bytes:
 
 
 def _asset(files: Mapping[str, bytes], stem: str) -> str:
-    return next(name for name in files if name.startswith(f"{stem}-"))
+    """The content-hashed name of ``stem`` ("published" is not "published-charts")."""
+    named = re.compile(rf"{re.escape(stem)}-[0-9a-f]{{12}}\.")
+    return next(name for name in files if named.match(name))
 
 
 # --- the page --------------------------------------------------------------------------
@@ -533,8 +535,6 @@ def _describe(source: Source, asked: LinkView) -> dict[str, str]:
 
 def publish_zip(source: Source, link: str, *, app_url: str = DEFAULT_APP_URL) -> bytes:
     """The published folder of one view as a zip (the live page's download)."""
-    import tempfile
-
     with tempfile.TemporaryDirectory(prefix="medmap-publish-") as tmp:
         out = Path(tmp) / "medmap-view"
         publish(source, [link], out, app_url=app_url)
@@ -543,7 +543,6 @@ def publish_zip(source: Source, link: str, *, app_url: str = DEFAULT_APP_URL) ->
             for path in sorted(out.rglob("*")):
                 if path.is_file():
                     archive.write(path, str(path.relative_to(out.parent)))
-        shutil.rmtree(out, ignore_errors=True)
         return buffer.getvalue()
 
 
