@@ -141,6 +141,10 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "en": "A static page of this view (map, KPIs, charts, sources) in one folder: unzip it on any static host (GitHub Pages, Netlify, your site's server). It needs no server, so any number of readers can open it; it links back here for the filters.",
         "es": "Una página estática de esta vista (mapa, indicadores, gráficos, fuentes) en una carpeta: descomprímala en cualquier alojamiento estático (GitHub Pages, Netlify, el servidor de su sitio). No necesita servidor, así que la puede abrir cualquier número de lectores; enlaza aquí para los filtros.",
     },
+    "publish_shipped_data": {
+        "en": "The published page uses the shipped data, never your uploaded file.",
+        "es": "La página publicada usa los datos incluidos, nunca su archivo subido.",
+    },
     "publish_download": {"en": "Download the page (zip)", "es": "Descargar la página (zip)"},
     "publish_embed_help": {
         "en": "Then embed it in an article with this code (replace the address with where you put index.html):",

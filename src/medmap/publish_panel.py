@@ -12,7 +12,7 @@ import streamlit as st
 from medmap import publish, runtime
 from medmap.embed import embed_code
 from medmap.i18n import t
-from medmap.state import link_query, share_url
+from medmap.state import USE_UPLOAD_KEY, link_query, share_url
 
 ZIP_NAME = "medmap-view.zip"
 # Where the reader will have put the folder: the embed code says to replace it.
@@ -33,6 +33,9 @@ def publish_panel(lang: str) -> None:
     """The popover's "Publish this view" part (one call from controls._share_popover)."""
     st.markdown(f"**{t('publish_title', lang)}**")
     st.caption(t("publish_help", lang))
+    if st.session_state.get(USE_UPLOAD_KEY):
+        # An upload is for its session only (README, "Your own data"): never published.
+        st.caption(t("publish_shipped_data", lang))
     st.download_button(
         t("publish_download", lang),
         # A callable: the zip is built when the button is clicked, not on every run.
