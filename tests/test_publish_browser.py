@@ -231,6 +231,7 @@ def test_hostile_data_publishes_as_text(hostile_site, file_page, slug, lang):
     sector = SECTOR_ES if lang == "es" else SECTOR_EN
     ticks = file_page.locator("#chart-sector_chart .ytick text").all_text_contents()
     assert sector in [tick.strip() for tick in ticks]
+    file_page.locator(".sources-box summary").click()
     source = file_page.locator(".sources li", has_text=SOURCE_ID + " ·")
     assert source.locator("a").inner_text() == SOURCE_TITLE
     assert source.locator("a").get_attribute("href") == SOURCE_URL
