@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test bench lint validate geo clean
+.PHONY: run test bench lint validate geo clean publish
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,12 @@ test: $(VENV)/.test-deps
 bench: $(VENV)/.test-deps
 	bash scripts/ensure_chromium.sh
 	$(BIN)/python bench/run.py
+
+## publish: every link of LINKS (one per line) as static pages in OUT, with an index page
+LINKS ?= bench/publish_links.txt
+OUT ?= published
+publish: $(VENV)/.run-deps
+	$(BIN)/python -m medmap publish --links $(LINKS) --out $(OUT) $(if $(APP_URL),--app-url $(APP_URL))
 
 validate: $(VENV)/.run-deps
 	$(BIN)/python -m medmap validate

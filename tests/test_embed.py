@@ -56,7 +56,8 @@ def test_the_embed_code_shows_the_view_without_filters_or_navigation(
     open_app(page, f"{server.url}/?barrio={SEVILLA_CODE}&lang={lang}")
     page.locator(f'{TOPBAR} [data-testid="stPopoverButton"]').click()
     codes = page.locator('[data-testid="stPopoverBody"] [data-testid="stCode"]')
-    expect(codes).to_have_count(2, timeout=TIMEOUT_MS)
+    # The link, the live embed code, then the published page's embed code (issue #19).
+    expect(codes).to_have_count(3, timeout=TIMEOUT_MS)
     code = codes.nth(1).inner_text().strip()
     assert code.startswith("<iframe ") and f'title="{t("embed_title", lang)}"' in code
     src = html.unescape(re.search(r'src="([^"]+)"', code).group(1))

@@ -35,14 +35,15 @@ _FILES: Final = {
 }
 
 
-def _bundle() -> bytes:
-    """Leaflet, jQuery, MarkerCluster and medmap's map script, in that order, in one file.
+def _bundle(names: tuple[str, ...] | None = None) -> bytes:
+    """Leaflet, jQuery, MarkerCluster and medmap's map script, in that order, in one file
+    (``names``: another choice of the vendored scripts, e.g. without jQuery).
 
     streamlit-folium loads a map's scripts one after the other, each request waiting for
     the previous script: one file takes three round trips off the map's first draw
     (issue #10; bench/README.md has the figures).
     """
-    parts = [Path(_FILES[name][0].BASE_DIR) / _FILES[name][1] for name in _BUNDLED]
+    parts = [Path(_FILES[name][0].BASE_DIR) / _FILES[name][1] for name in names or _BUNDLED]
     return b"\n;\n".join(path.read_bytes() for path in [*parts, MAP_JS])
 
 

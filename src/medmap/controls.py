@@ -87,9 +87,18 @@ def link_options(
 def read_session_link(layers: Layers, dataset: Dataset, years: list[int]) -> None:
     """A session's first run: the link's view into the widgets' state (barrios narrowed to
     the link's comunas)."""
-    comunas = sorted(layers.comunas["code"])
-    linked = [c for c in st.query_params.get_all(COMUNA_KEY) if c in comunas]
-    load_link(link_options(layers, dataset, years, linked))
+    params = {COMUNA_KEY: st.query_params.get_all(COMUNA_KEY)}
+    load_link(allowed_for_link(layers, dataset, years, params))
+
+
+def allowed_for_link(
+    layers: Layers, dataset: Dataset, years: list[int], params: Mapping[str, Sequence[str]]
+) -> dict[str, Sequence[str]]:
+    """The values a link may hold, barrios narrowed to the link's valid comunas (pure: the
+    live page and a published one read a link alike)."""
+    comunas = set(layers.comunas["code"])
+    linked = [c for c in params.get(COMUNA_KEY, ()) if c in comunas]
+    return link_options(layers, dataset, years, linked)
 
 
 def render_controls(layers: Layers, dataset: Dataset, embedded: bool) -> str:
@@ -191,6 +200,9 @@ def _share_popover(lang: str) -> None:
         st.caption(t("embed_help", lang))
         code = embed_code(embed_url(link), t("embed_title", lang))
         st.code(code, language="html", wrap_lines=True)
+        from medmap.publish_panel import publish_panel  # publish reads links with this module
+
+        publish_panel(lang)
 
 
 def describe_dropped(dropped: Mapping[str, list[str]]) -> str:

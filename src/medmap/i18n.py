@@ -127,6 +127,29 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "en": "Some values in the link were not recognised and were ignored: {values}",
         "es": "Algunos valores del enlace no se reconocieron y se ignoraron: {values}",
     },
+    # published views (medmap.publish)
+    "published_live": {
+        "en": "Explore this view live",
+        "es": "Explorar esta vista en vivo",
+    },
+    "published_dates": {
+        "en": "Data from sources dated up to {data_date}; page published {published}.",
+        "es": "Datos de fuentes con fecha hasta {data_date}; página publicada el {published}.",
+    },
+    "publish_title": {"en": "Publish this view", "es": "Publicar esta vista"},
+    "publish_help": {
+        "en": "A static page of this view (map, KPIs, charts, sources) in one folder: unzip it on any static host (GitHub Pages, Netlify, your site's server). It needs no server, so any number of readers can open it; it links back here for the filters.",
+        "es": "Una página estática de esta vista (mapa, indicadores, gráficos, fuentes) en una carpeta: descomprímala en cualquier alojamiento estático (GitHub Pages, Netlify, el servidor de su sitio). No necesita servidor, así que la puede abrir cualquier número de lectores; enlaza aquí para los filtros.",
+    },
+    "publish_shipped_data": {
+        "en": "The published page uses the shipped data, never your uploaded file.",
+        "es": "La página publicada usa los datos incluidos, nunca su archivo subido.",
+    },
+    "publish_download": {"en": "Download the page (zip)", "es": "Descargar la página (zip)"},
+    "publish_embed_help": {
+        "en": "Then embed it in an article with this code (replace the address with where you put index.html):",
+        "es": "Luego insértela en un artículo con este código (cambie la dirección por donde puso index.html):",
+    },
     "data_error_title": {
         "en": "The data could not be loaded",
         "es": "No se pudieron cargar los datos",

@@ -77,10 +77,17 @@ def current_lang() -> str:
 
 
 def current_filters() -> Filters:
-    def codes(key: str) -> tuple[str, ...]:
-        return tuple(st.session_state.get(key) or ())
+    return filters_from_state(st.session_state)
 
-    year = st.session_state.get(YEAR_KEY, ALL_YEARS)
+
+def filters_from_state(values: Mapping[str, object]) -> Filters:
+    """The filters that widget state (or :func:`read_link`'s state) holds; missing keys
+    take the widgets' defaults."""
+
+    def codes(key: str) -> tuple[str, ...]:
+        return tuple(values.get(key) or ())
+
+    year = values.get(YEAR_KEY, ALL_YEARS)
     return Filters(
         comunas=codes(COMUNA_KEY),
         barrios=codes(BARRIO_KEY),
@@ -88,7 +95,7 @@ def current_filters() -> Filters:
         kinds=codes(KIND_KEY),
         origins=codes(ORIGIN_KEY),
         year=int(year) if isinstance(year, str) and year.isdigit() else None,
-        undated=bool(st.session_state.get(UNDATED_KEY, True)),
+        undated=bool(values.get(UNDATED_KEY, True)),
     )
 
 

@@ -84,6 +84,11 @@
   }
 
   function fetchShapes(url) {
+    // A published page hands its shapes over in a script (fetch fails under file://).
+    var given = window.medmapShapes && window.medmapShapes[url];
+    if (given) {
+      return Promise.resolve(given);
+    }
     return fetch(url).then(function (response) {
       if (!response.ok) {
         throw new Error(response.status);
@@ -92,11 +97,55 @@
     });
   }
 
+  // A published page's shapes come with the page, each feature as JSON text: parsed and
+  // added a few at a time, each batch for at most a few milliseconds, so that a phone stays
+  // responsive while they are drawn (one task of ~0.5 s at phone speed otherwise). Live,
+  // they arrive by fetch and are added at once, as before. ``toBack``: drawn last but
+  // belonging underneath (Sevilla's highlight and the markers stay on top).
+  var BATCH_MS = 4;
+  function addShapes(layer, shapes, toBack) {
+    var features = shapes.features || [];
+    if (!window.medmapShapes) {
+      layer.addData(shapes);
+      if (toBack) {
+        layer.bringToBack();
+      }
+      return Promise.resolve();
+    }
+    var added = [];
+    function keep(event) {
+      added.push(event.layer);
+    }
+    layer.on("layeradd", keep);
+    return new Promise(function (resolve) {
+      var next = 0;
+      (function batch() {
+        var until = performance.now() + BATCH_MS;
+        do {
+          var feature = features[next];
+          layer.addData(typeof feature === "string" ? JSON.parse(feature) : feature);
+          next += 1;
+        } while (next < features.length && performance.now() < until);
+        added.splice(0).forEach(function (part) {
+          if (toBack) {
+            part.bringToBack();
+          }
+        });
+        if (next < features.length) {
+          setTimeout(batch, 0);
+        } else {
+          layer.off("layeradd", keep);
+          resolve();
+        }
+      })();
+    });
+  }
+
   // Shapes added to a layer once fetched; a failed fetch leaves the layer empty.
   function fillFrom(layer, url, what) {
     fetchShapes(url)
       .then(function (shapes) {
-        layer.addData(shapes);
+        return addShapes(layer, shapes, false);
       })
       .catch(function (err) {
         console.error("medmap: " + what, err);
@@ -172,7 +221,9 @@
     });
     fetchShapes(url)
       .then(function (shapes) {
-        layer.addData(shapes);
+        return addShapes(layer, shapes, interactive);
+      })
+      .then(function () {
         // Leaflet 1.9 makes every path with a tooltip a Tab stop: 330 barrios would stand
         // between a keyboard user and the KPIs beside the map. The barrio filter and
         // "Map as a table" give the same by keyboard.
@@ -182,9 +233,7 @@
             path.setAttribute("tabindex", "-1");
           }
         });
-        // Drawn last but belongs underneath: Sevilla's highlight and the markers stay on top.
         if (interactive) {
-          layer.bringToBack();
           drawn.shapes = true;
           reportDrawn();
         }
