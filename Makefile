@@ -3,7 +3,10 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test bench lint validate geo clean
+REPLICAS ?= 2
+PORT ?= 8500
+
+.PHONY: run test bench cluster lint validate geo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +27,7 @@ run: $(VENV)/.run-deps
 ## test: install everything (Debian chromium included) and run the whole suite
 test: $(VENV)/.test-deps
 	bash scripts/ensure_chromium.sh
+	bash scripts/ensure_haproxy.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m medmap validate
@@ -33,6 +37,11 @@ test: $(VENV)/.test-deps
 bench: $(VENV)/.test-deps
 	bash scripts/ensure_chromium.sh
 	$(BIN)/python bench/run.py
+
+## cluster: REPLICAS app processes behind HAProxy (Debian's, installed when missing) on 127.0.0.1:PORT
+cluster: $(VENV)/.run-deps
+	bash scripts/ensure_haproxy.sh
+	$(BIN)/python deploy/cluster.py --replicas $(REPLICAS) --port $(PORT)
 
 validate: $(VENV)/.run-deps
 	$(BIN)/python -m medmap validate
