@@ -390,23 +390,33 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def _stop_on_sigterm(signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt(signal.Signals(signum).name)  # the targets are stopped below
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     results: list[WaveResult] = []
+    targets: list[Target] = []
     with tempfile.TemporaryDirectory(prefix="medmap-load-") as tmp:
-        for name in args.targets:
-            target = start_target(name, Path(tmp))
-            try:
-                for i in range(args.waves):
+        try:
+            # All targets up at once, waves taking turns: a busy spell of the machine
+            # hits every target alike.
+            for name in args.targets:
+                targets.append(start_target(name, Path(tmp)))
+            for i in range(args.waves):
+                for target in targets:
                     result = measure_wave(
                         target, args.readers, args.within, args.hold, args.settle, args.bad, i
                     )
                     results.append(result)
                     print(table(results).splitlines()[-1], flush=True)
-            finally:
+        finally:
+            for target in targets:
                 target.stop()
     print()
-    print(table(results))
+    print(table(sorted(results, key=lambda r: args.targets.index(r.target))))
     report = {
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "cpus": os.cpu_count(),
