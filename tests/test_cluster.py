@@ -277,9 +277,33 @@ def test_pages_on_a_killed_process_show_their_view_on_the_other(
             context.close()
 
 
-def test_stopping_the_script_stops_every_process_it_started(tmp_path):
-    running = start_cluster(tmp_path, replicas=1)
+def test_a_dead_replica_is_started_again_and_stopping_stops_all(tmp_path):
+    running = start_cluster(tmp_path, replicas=1, restart=True)
     pids = running.pids()
     assert all(alive(pid) for pid in pids)
+    os.kill(running.replicas["app1"]["pid"], signal.SIGKILL)
+    log = tmp_path / "cluster.log"
+    restarted = poll(
+        lambda: next(
+            (
+                int(x.rsplit(" ", 1)[1])
+                for x in log.read_text().splitlines()
+                if "app1 restarted: pid" in x
+            ),
+            None,
+        ),
+        "the replica to be started again",
+        30,
+    )
+    pids.append(restarted)
+
+    def serves() -> bool:
+        try:
+            with get(running.url + "/_stcore/health") as response:
+                return response.status == 200
+        except OSError:
+            return False
+
+    poll(serves, "the balancer to serve from the new replica", 180)
     assert stop_cluster(running) == 0
     poll(lambda: not any(alive(pid) for pid in pids), "every process to stop", 15)
