@@ -7,7 +7,11 @@ process dies, the balancer spreads readers over both replicas, figures are order
 
 from __future__ import annotations
 
+import asyncio
+import os
+import signal
 import sys
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -100,3 +104,26 @@ def test_a_report_has_a_row_per_wave():
     assert load.medians(rows)["one"]["p95_s"] == pytest.approx(0.3)
     assert load.percentile([3.0, 1.0, 2.0], 0.5) == 2.0
     assert load.percentile([], 0.5) is None
+
+
+def test_a_process_killed_during_a_wave_costs_only_its_own_readers(tmp_path):
+    haproxy_path()
+    target = load.start_target("cluster2", tmp_path)
+    victim = target.app_pids[0]  # app1
+    try:
+        killer = threading.Timer(WITHIN_S / 2, os.kill, (victim, signal.SIGKILL))
+        killer.start()
+        readers = asyncio.run(load.wave(target.url, READERS, WITHIN_S, HOLD_S))
+        killer.join()
+        survivor_ok = load.healthy(target.app_urls[1])
+        victim_gone = not load.healthy(target.app_urls[0])
+    finally:
+        target.stop()
+    on_survivor = [r for r in readers if r.server == "app2"]
+    assert on_survivor and all(r.ok for r in on_survivor), [r.error for r in on_survivor]
+    assert survivor_ok
+    # Readers that arrived after the kill were placed on the survivor; only sessions
+    # already on the killed process could fail.
+    failed = [(r.server, r.error) for r in readers if not r.ok]
+    assert all(server == "app1" for server, _ in failed), [f for f in failed if f[0] != "app1"]
+    assert victim_gone
