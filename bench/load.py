@@ -38,8 +38,11 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -55,6 +58,7 @@ FINISHED = ForwardMsg.ScriptFinishedStatus.FINISHED_SUCCESSFULLY
 RUN_TIMEOUT_S = 120.0
 START_TIMEOUT_S = 180.0
 BAD_KINDS = ("garbage", "disconnect", "silent")
+T = TypeVar("T")
 
 
 @dataclass
@@ -159,6 +163,13 @@ async def wave(
         return await misbehave(url, link, kind, hold_s)
 
     return list(await asyncio.gather(*(arrive(i, k) for i, k in enumerate(kinds))))
+
+
+def run(coro: Coroutine[None, None, T]) -> T:
+    """``asyncio.run`` in a thread of its own: the caller's thread may already run a loop
+    (Playwright's sync API keeps one in the test process)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 # --- the servers and what they use --------------------------------------------------------
@@ -303,7 +314,7 @@ def measure_wave(
     lb_before = cpu_seconds(target.balancer_pid) if target.balancer_pid else 0.0
     peak: list[float] = []
 
-    async def run() -> list[Reader]:
+    async def run_and_sample() -> list[Reader]:
         task = asyncio.create_task(wave(target.url, readers, within_s, hold_s, bad, seed))
         # RSS with the readers connected: sampled while the wave is on.
         while not task.done():
@@ -311,7 +322,7 @@ def measure_wave(
             await asyncio.sleep(0.5)
         return task.result()
 
-    results = asyncio.run(run())
+    results = run(run_and_sample())
     cpu = sum(cpu_seconds(p) for p in pids) - cpu_before
     lb = (cpu_seconds(target.balancer_pid) - lb_before) if target.balancer_pid else 0.0
     time.sleep(settle_s)

@@ -7,7 +7,6 @@ process dies, the balancer spreads readers over both replicas, figures are order
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 import sys
@@ -113,7 +112,7 @@ def test_a_process_killed_during_a_wave_costs_only_its_own_readers(tmp_path):
     try:
         killer = threading.Timer(WITHIN_S / 2, os.kill, (victim, signal.SIGKILL))
         killer.start()
-        readers = asyncio.run(load.wave(target.url, READERS, WITHIN_S, HOLD_S))
+        readers = load.run(load.wave(target.url, READERS, WITHIN_S, HOLD_S))
         killer.join()
         survivor_ok = load.healthy(target.app_urls[1])
         victim_gone = not load.healthy(target.app_urls[0])
