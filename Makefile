@@ -33,10 +33,12 @@ test: $(VENV)/.test-deps
 	$(BIN)/python -m medmap validate
 	$(BIN)/python -m pytest
 
-## bench: browser benchmark against the naive and floor baselines
+## bench: browser benchmark against the naive and floor baselines, then the load bench's full waves
 bench: $(VENV)/.test-deps
 	bash scripts/ensure_chromium.sh
+	bash scripts/ensure_haproxy.sh
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/load.py
 
 ## cluster: REPLICAS app processes behind HAProxy (Debian's, installed when missing) on 127.0.0.1:PORT
 cluster: $(VENV)/.run-deps
