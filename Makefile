@@ -3,7 +3,10 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test bench lint validate geo clean publish
+REPLICAS ?= 2
+PORT ?= 8500
+
+.PHONY: run test bench cluster lint validate geo clean publish
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,15 +27,23 @@ run: $(VENV)/.run-deps
 ## test: install everything (Debian chromium included) and run the whole suite
 test: $(VENV)/.test-deps
 	bash scripts/ensure_chromium.sh
+	bash scripts/ensure_haproxy.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m medmap validate
 	$(BIN)/python -m pytest
 
-## bench: browser benchmark against the naive and floor baselines
+## bench: browser benchmark against the naive and floor baselines, then the load bench's full waves
 bench: $(VENV)/.test-deps
 	bash scripts/ensure_chromium.sh
+	bash scripts/ensure_haproxy.sh
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/load.py
+
+## cluster: REPLICAS app processes behind HAProxy (Debian's, installed when missing) on 127.0.0.1:PORT
+cluster: $(VENV)/.run-deps
+	bash scripts/ensure_haproxy.sh
+	$(BIN)/python deploy/cluster.py --replicas $(REPLICAS) --port $(PORT)
 
 ## publish: every link of LINKS (one per line) as static pages in OUT, with an index page
 LINKS ?= bench/publish_links.txt

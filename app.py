@@ -5,7 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from medmap import embed, runtime, state, styles
+from medmap import embed, failover, runtime, state, styles
 from medmap.controls import read_session_link, render_controls
 from medmap.i18n import t
 from medmap.legacy_pages import require_frame
@@ -55,3 +55,4 @@ state.write_link()  # last: the link holds what this run showed
 # After the page: its elements keep their places (the map is not remounted).
 styles.set_page_language(lang)
 runtime.release_free_memory()
+failover.rerun_after_reconnect()  # a page moved to another process runs again

@@ -6,7 +6,7 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from medmap import mapview, runtime, state, styles, timeline, ui
+from medmap import runtime, shared, state, styles, timeline, ui
 from medmap.i18n import format_count, t
 from medmap.maps import MAP_HEIGHT, MAP_LEVELS, MAP_METRICS
 from medmap.paths import geo_dir
@@ -18,7 +18,7 @@ lang, data = view.lang, view.data
 # The pickers beside the map set these; the map comes first in the page, so read them here.
 metric = st.session_state.get(state.METRIC_KEY) or state.DEFAULT_METRIC
 level = st.session_state.get(state.LEVEL_KEY) or state.DEFAULT_LEVEL
-page = mapview.compose(view, metric, level, runtime.geometry_urls(str(geo_dir())))
+page = shared.compose(view, metric, level, runtime.geometry_urls(str(geo_dir())))
 
 # Until this session's map reports that it is drawn, the charts and the map's table wait
 # (placeholders of their size): their frontend code would hold up the map's (issue #10).

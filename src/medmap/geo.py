@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -81,8 +82,33 @@ def load_metro_stations(geo_dir: Path) -> gpd.GeoDataFrame | None:
     return read_layer(path, STATION_COLUMNS) if path.is_file() else None
 
 
+# Recent district_areas results by the identity of their inputs; each entry keeps its
+# inputs alive, so an id cannot be reused while its entry exists.
+_DISTRICT_AREAS: dict[tuple[int, int], tuple[pd.DataFrame, gpd.GeoDataFrame, gpd.GeoSeries]] = {}
+_DISTRICT_AREAS_MAX = 4
+_DISTRICT_AREAS_LOCK = threading.Lock()
+
+
 def district_areas(districts: pd.DataFrame, barrios: gpd.GeoDataFrame) -> gpd.GeoSeries:
-    """Each district's area (the union of its ``;``-separated barrios), indexed by district."""
+    """Each district's area (the union of its ``;``-separated barrios), indexed by district.
+
+    The base map draws them on every run from the process's same frames: the dissolve
+    is done once per pair of frames (a copy is returned; callers may change it).
+    """
+    key = (id(districts), id(barrios))
+    with _DISTRICT_AREAS_LOCK:
+        hit = _DISTRICT_AREAS.get(key)
+    if hit is not None and hit[0] is districts and hit[1] is barrios:
+        return hit[2].copy()
+    areas = _district_areas(districts, barrios)
+    with _DISTRICT_AREAS_LOCK:
+        if len(_DISTRICT_AREAS) >= _DISTRICT_AREAS_MAX:
+            _DISTRICT_AREAS.pop(next(iter(_DISTRICT_AREAS)))
+        _DISTRICT_AREAS[key] = (districts, barrios, areas)
+    return areas.copy()
+
+
+def _district_areas(districts: pd.DataFrame, barrios: gpd.GeoDataFrame) -> gpd.GeoSeries:
     members = districts.assign(code=districts["barrios"].str.split(";"))[["district", "code"]]
     members = members.explode("code").merge(barrios[["code", "geometry"]], on="code")
     areas = gpd.GeoDataFrame(members, geometry="geometry", crs=barrios.crs)

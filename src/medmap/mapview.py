@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import folium
 import geopandas as gpd
+import pandas as pd
 import plotly.graph_objects as go
 
 from medmap.charts import company_figures, sector_chart
@@ -106,38 +107,26 @@ def kpi_row(view: View) -> tuple[Kpi, ...]:
     )
 
 
-def compose(view: View, metric: str, level: str, urls: Mapping[str, str]) -> MapView:
-    """The Map page of ``view``, its areas coloured by ``metric`` per ``level``.
+@dataclass(frozen=True)
+class ViewFigures:
+    """What a view computes besides its folium objects: the same for every reader of its
+    link, so it can be shared (``medmap.shared``). Read-only: renderers never change it."""
 
-    ``urls`` are the display geometry's files (barrios, comunas, stations) as the
-    renderer serves them.
-    """
+    kpis: tuple[Kpi, ...]
+    values: pd.Series  # the choropleth's value per area of the level
+    colors: dict[str, str]  # sector -> colour
+    staff_labels: dict[str, str]
+    funding_labels: dict[str, str]
+    sector_chart: Chart | None
+    company_charts: tuple[Chart, ...]
+    figures_missing: int
+
+
+def view_figures(view: View, metric: str, level: str) -> ViewFigures:
+    """The KPIs, per-area values, labels and charts of ``view`` (no folium object)."""
     lang, data = view.lang, view.data
     colors = sector_colors(data.sectors["sector"], view.located)
-    barrios = view.layers.barrios
-    base_map = build_base_map(barrios=barrios, urls=urls, lang=lang, districts=data.districts)
-    # One Choropleth for the map and its table: the same values, so they cannot drift.
-    choropleth = Choropleth(
-        values=per_area(view.shown, data.staff, data.funding, f"{level}_code")[metric],
-        metric=metric,
-        selected=view.filters.barrios,
-        level=level,
-    )
     staff_labels, funding_labels = figure_labels(data, lang)
-    layers = build_view_layers(
-        view.shown,
-        view.layers,
-        EntityText(
-            sectors=view.sector_labels,
-            staff=staff_labels,
-            funding=funding_labels,
-            source_urls=dict(zip(data.sources["source_id"], data.sources["url"], strict=True)),
-            districts=district_labels(data.districts, lang),
-        ),
-        choropleth,
-        lang,
-        colors,
-    )
     sectors, company, missing = None, (), 0
     if not view.shown.empty:
         sectors = Chart("sector_chart", sector_chart(view.shown, view.sector_labels, colors, lang))
@@ -148,13 +137,64 @@ def compose(view: View, metric: str, level: str, urls: Mapping[str, str]) -> Map
             for chart in figures.charts
             if not chart.rows.empty
         )
-    return MapView(
+    return ViewFigures(
         kpis=kpi_row(view),
+        values=per_area(view.shown, data.staff, data.funding, f"{level}_code")[metric],
+        colors=colors,
+        staff_labels=staff_labels,
+        funding_labels=funding_labels,
+        sector_chart=sectors,
+        company_charts=company,
+        figures_missing=missing,
+    )
+
+
+def compose(
+    view: View,
+    metric: str,
+    level: str,
+    urls: Mapping[str, str],
+    figures: ViewFigures | None = None,
+) -> MapView:
+    """The Map page of ``view``, its areas coloured by ``metric`` per ``level``.
+
+    ``urls`` are the display geometry's files (barrios, comunas, stations) as the
+    renderer serves them. ``figures``: the view's :func:`view_figures` when already
+    computed (shared by the readers of a link); the folium objects are always new,
+    since st_folium adds to them as it renders.
+    """
+    lang, data = view.lang, view.data
+    figures = figures or view_figures(view, metric, level)
+    barrios = view.layers.barrios
+    base_map = build_base_map(barrios=barrios, urls=urls, lang=lang, districts=data.districts)
+    # One Choropleth for the map and its table: the same values, so they cannot drift.
+    choropleth = Choropleth(
+        values=figures.values,
+        metric=metric,
+        selected=view.filters.barrios,
+        level=level,
+    )
+    layers = build_view_layers(
+        view.shown,
+        view.layers,
+        EntityText(
+            sectors=view.sector_labels,
+            staff=figures.staff_labels,
+            funding=figures.funding_labels,
+            source_urls=dict(zip(data.sources["source_id"], data.sources["url"], strict=True)),
+            districts=district_labels(data.districts, lang),
+        ),
+        choropleth,
+        lang,
+        figures.colors,
+    )
+    return MapView(
+        kpis=figures.kpis,
         base_map=base_map,
         layers=layers,
         choropleth=choropleth,
         areas=barrios if level == "barrio" else view.layers.comunas,
-        sector_chart=sectors,
-        company_charts=company,
-        figures_missing=missing,
+        sector_chart=figures.sector_chart,
+        company_charts=figures.company_charts,
+        figures_missing=figures.figures_missing,
     )
