@@ -26,8 +26,7 @@ run: $(VENV)/.run-deps
 
 ## test: install everything (Debian chromium included) and run the whole suite
 test: $(VENV)/.test-deps
-	bash scripts/ensure_chromium.sh
-	bash scripts/ensure_haproxy.sh
+	bash scripts/ensure_debian.sh chromium haproxy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m medmap validate
@@ -35,14 +34,13 @@ test: $(VENV)/.test-deps
 
 ## bench: browser benchmark against the naive and floor baselines, then the load bench's full waves
 bench: $(VENV)/.test-deps
-	bash scripts/ensure_chromium.sh
-	bash scripts/ensure_haproxy.sh
+	bash scripts/ensure_debian.sh chromium haproxy
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/load.py
 
 ## cluster: REPLICAS app processes behind HAProxy (Debian's, installed when missing) on 127.0.0.1:PORT
 cluster: $(VENV)/.run-deps
-	bash scripts/ensure_haproxy.sh
+	bash scripts/ensure_debian.sh haproxy
 	$(BIN)/python deploy/cluster.py --replicas $(REPLICAS) --port $(PORT)
 
 ## publish: every link of LINKS (one per line) as static pages in OUT, with an index page
