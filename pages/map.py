@@ -16,8 +16,8 @@ KPI_ROW_HEIGHT = 80  # px: a label of up to two lines and its value
 view = state.view()
 lang, data = view.lang, view.data
 # The pickers beside the map set these; the map comes first in the page, so read them here.
-metric = st.session_state.get(state.METRIC_KEY) or state.DEFAULT_METRIC
-level = st.session_state.get(state.LEVEL_KEY) or state.DEFAULT_LEVEL
+metric = state.view_value(state.METRIC_KEY)
+level = state.view_value(state.LEVEL_KEY)
 page = shared.compose(view, metric, level, runtime.geometry_urls(str(geo_dir())))
 
 # Until this session's map reports that it is drawn, the charts and the map's table wait

@@ -9,7 +9,7 @@ from medmap.controls import MAX_SHOWN_DROPPED, describe_dropped
 from medmap.filters import Filters
 from medmap.legacy_pages import in_pages_directory_run
 from medmap.runtime import Loaded
-from medmap.state import build_view, query_for, share_url
+from medmap.state import build_view, query_for, read_link, share_url
 
 
 def test_share_link_holds_every_filter_and_a_non_default_language():
@@ -73,3 +73,50 @@ def test_a_run_started_by_streamlits_legacy_runner_is_recognised():
     scope = {"sys": sys}
     exec(runner, scope)
     assert scope["_mpa_v1"](in_pages_directory_run) is True
+
+
+ALLOWED = {
+    "sector": ["ai", "fintech"],
+    "barrio": ["0407"],
+    "year": ["2012", "all"],
+    "undated": ["true", "false"],
+    "metric": ["entities", "staff"],
+    "lang": ["en", "es"],
+}
+
+
+def test_read_link_keeps_valid_values_once_in_order_and_names_the_rest():
+    state, dropped = read_link(
+        {
+            "sector": ["fintech", "x", "ai", "fintech"],
+            "year": ["1999", "2012"],
+            "undated": ["false"],
+            "lang": ["xx"],
+            "barrio": [""],
+        },
+        ALLOWED,
+    )
+    assert state == {"sector": ["fintech", "ai"], "year": "2012", "undated": False}
+    assert dropped == {"sector": ["x"], "year": ["1999"], "lang": ["xx"]}
+
+
+def test_a_link_read_and_written_again_is_the_same_link():
+    filters = Filters(sectors=("ai",), barrios=("0407",), year=2012, undated=False)
+    query = query_for(filters, "es", metric="staff", level="comuna")
+    assert ("metric", "staff") in query and ("level", "comuna") in query
+    params: dict[str, list[str]] = {}
+    for key, value in query:
+        params.setdefault(key, []).append(value)
+    state, dropped = read_link(params, {**ALLOWED, "level": ["barrio", "comuna"]})
+    assert dropped == {}
+    assert state == {
+        "sector": ["ai"],
+        "barrio": ["0407"],
+        "year": "2012",
+        "undated": False,
+        "metric": "staff",
+        "level": "comuna",
+        "lang": "es",
+    }
+    # Defaults are left out of a link.
+    assert query_for(Filters(), "en") == []

@@ -1,8 +1,9 @@
 """The view's state: the link's keys, the current view, and the callbacks that change it.
 
-Widgets are keyed by their URL parameter name. A session's first run reads the
-link into their state (:func:`read_link`); every run writes the state back into the
-link (:func:`write_link`), codes and slugs only, while the widgets show names.
+The view lives in session state under the link's parameter names. A session's first
+run reads the link into it (:func:`read_link`, :func:`load_link`); widgets start from it
+and write back on change (:func:`widget_key`); every run writes it back into the link
+(:func:`write_link`), codes and slugs only, while the widgets show names.
 app.py builds the :class:`View` once per run (:func:`publish_view`); every page
 starts with :func:`view`.
 """
