@@ -71,3 +71,27 @@ def test_warm_up_leaves_bad_data_to_the_page(empty_caches, monkeypatch, tmp_path
     monkeypatch.setenv("MEDMAP_DATA_DIR", str(tmp_path))  # no CSV files at all
     runtime.warm_up()  # no exception: the page shows the problems to the first visitor
     assert gc.get_freeze_count() == 0
+
+
+def test_after_warm_up_the_dashboards_own_link_is_computed_in_each_language(
+    empty_caches, monkeypatch
+):
+    from medmap import mapview, shared
+    from medmap.filters import Filters
+    from medmap.i18n import LANGS
+    from medmap.state import DEFAULT_LEVEL, DEFAULT_METRIC, build_view
+
+    runtime.warm_up()
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("computed again after warm_up")
+
+    monkeypatch.setattr(mapview, "view_figures", must_not_run)
+    loaded = runtime.load()
+    for lang in LANGS:
+        view = build_view(loaded, lang, Filters())
+        figures = shared.view_figures(view, DEFAULT_METRIC, DEFAULT_LEVEL)
+        assert figures is not None
+    # Another link is computed when a reader opens it.
+    with pytest.raises(AssertionError, match="computed again"):
+        shared.view_figures(build_view(loaded, "en", Filters(sectors=("ai",))), "staff", "barrio")
