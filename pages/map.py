@@ -60,32 +60,23 @@ with side_col:
     # One above the other, labels collapsed (the options say what they do): as tall before
     # their code loads as after.
     with st.container(gap="xsmall", key=styles.MAP_PICKERS_KEY):
-        metric_widget, level_widget = (
-            state.widget_key(state.METRIC_KEY),
-            state.widget_key(state.LEVEL_KEY),
+        pickers = (
+            (state.METRIC_KEY, "map_metric", MAP_METRICS, metric, "picker"),
+            (state.LEVEL_KEY, "map_level", MAP_LEVELS, level, "level"),
         )
-        st.segmented_control(
-            t("map_metric", lang),
-            MAP_METRICS,
-            format_func=lambda m: t(f"picker_{m}", lang),
-            default=metric,
-            required=True,
-            key=metric_widget,
-            label_visibility="collapsed",
-            on_change=state.take_from_widget,
-            args=(state.METRIC_KEY, metric_widget),
-        )
-        st.segmented_control(
-            t("map_level", lang),
-            MAP_LEVELS,
-            format_func=lambda level: t(f"level_{level}", lang),
-            default=level,
-            required=True,
-            key=level_widget,
-            label_visibility="collapsed",
-            on_change=state.take_from_widget,
-            args=(state.LEVEL_KEY, level_widget),
-        )
+        for key, label, options, value, names in pickers:
+            widget = state.widget_key(key)
+            st.segmented_control(
+                t(label, lang),
+                options,
+                format_func=lambda option, names=names: t(f"{names}_{option}", lang),
+                default=value,
+                required=True,
+                key=widget,
+                label_visibility="collapsed",
+                on_change=state.take_from_widget,
+                args=(key, widget),
+            )
 
 with map_col:
     st.caption(t("map_caption", lang))
