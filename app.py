@@ -50,7 +50,10 @@ lang = render_controls(loaded.layers, loaded.dataset, embedded)
 if page.url_path != map_page.url_path:  # the Map page has it beside the map
     render_year_control(loaded.located, runtime.get_years(), state.current_filters(), lang)
 state.publish_view(loaded)  # the one load of this run, read by the page
-page.run()
+try:
+    page.run()
+finally:
+    state.forget_view()
 state.write_link()  # last: the link holds what this run showed
 # After the page: its elements keep their places (the map is not remounted).
 styles.set_page_language(lang)

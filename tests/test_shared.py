@@ -1,13 +1,18 @@
-"""medmap.shared: readers of one link share its figures; uploads and folium objects never are."""
+"""medmap.shared: readers of one link share its figures and map; uploads never are, and each
+run gets its own copy of the folium objects."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from medmap import mapview, runtime, shared
 from medmap.filters import Filters
 from medmap.geo import district_areas
 from medmap.state import build_view
+from tests.conftest import ROOT
 
 URLS = {"barrios": "b.json", "comunas": "c.json", "stations": "s.json"}
 
@@ -67,6 +72,45 @@ def test_folium_objects_are_new_for_every_run(loaded):
     assert one.base_map is not two.base_map
     assert one.layers.groups[0] is not two.layers.groups[0]
     assert one.kpis is two.kpis  # shared, read-only
+
+
+def rendered(page: mapview.MapView) -> str:
+    """The page's map and layers as folium writes them, element ids made equal."""
+    for group in page.layers.groups:  # what st_folium does to the map it renders
+        group.add_to(page.base_map)
+    html = page.base_map.get_root().render()
+    return re.sub(r"_[0-9a-f]{32}", "_ID", html)
+
+
+def test_a_run_changing_its_map_changes_no_other_runs(loaded):
+    view = build_view(loaded, "es", Filters(sectors=("ai",)))
+    fresh = rendered(mapview.compose(view, "entities", "barrio", URLS))
+    first = shared.compose(view, "entities", "barrio", URLS)
+    children = list(first.base_map._children)
+    assert rendered(first) == fresh  # the shared map is the one the view builds
+    # The next run's copy has not seen the layers the first run's rendering added.
+    second = shared.compose(view, "entities", "barrio", URLS)
+    assert list(second.base_map._children) == children
+    assert rendered(second) == fresh
+
+
+def test_an_uploads_map_is_built_for_its_run(loaded):
+    uploaded = loaded.located.head(1).copy()
+    view = build_view(loaded, "en", Filters(), uploaded=uploaded)
+    page = shared.compose(view, "entities", "barrio", URLS)
+    shipped = shared.compose(build_view(loaded, "en", Filters()), "entities", "barrio", URLS)
+    assert page.kpis != shipped.kpis
+    assert rendered(page) != rendered(shipped)
+
+
+def test_a_finished_run_leaves_no_view_in_the_session():
+    """A session kept for reconnection after its reader left holds no frames of its view."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["sector"] = "ai"
+    at.run()
+    assert not at.exception
+    assert at.metric  # the page was drawn from the view
+    assert "_view" not in at.session_state
 
 
 def test_district_areas_are_dissolved_once_and_handed_out_as_copies(loaded):

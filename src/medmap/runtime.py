@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import gc
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,24 +108,24 @@ def warm_up() -> None:
     setup_static_assets()
     try:
         loaded = load()
-        geometry_urls(str(geo_dir()))
+        urls = geometry_urls(str(geo_dir()))
     except (DataError, GeoError):
         return
-    _warm_default_views(loaded)
+    _warm_default_views(loaded, urls)
     freeze_loaded_heap()
     release_free_memory()
 
 
-def _warm_default_views(loaded: Loaded) -> None:
+def _warm_default_views(loaded: Loaded, urls: Mapping[str, str]) -> None:
     """The dashboard's own link in each language: most first visits open it, and its
-    figures (KPIs, per-area values, charts) are then shared (:mod:`medmap.shared`)."""
+    figures (KPIs, per-area values, charts) and map are then shared (:mod:`medmap.shared`)."""
     from medmap import shared
     from medmap.filters import Filters
     from medmap.i18n import LANGS
     from medmap.state import DEFAULT_LEVEL, DEFAULT_METRIC, build_view
 
     for lang in LANGS:
-        shared.view_figures(build_view(loaded, lang, Filters()), DEFAULT_METRIC, DEFAULT_LEVEL)
+        shared.compose(build_view(loaded, lang, Filters()), DEFAULT_METRIC, DEFAULT_LEVEL, urls)
 
 
 @st.cache_resource(show_spinner=False)

@@ -257,6 +257,12 @@ def view() -> View:
     return st.session_state[_VIEW_KEY]
 
 
+def forget_view() -> None:
+    """app.py, after the page: the next run builds its own view, and a session kept for
+    reconnection (2 minutes after its reader left) should not hold this one's frames."""
+    st.session_state.pop(_VIEW_KEY, None)
+
+
 # Callbacks: each receives what it needs through args, so none reloads data.
 
 
