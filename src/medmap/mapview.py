@@ -160,8 +160,9 @@ def compose(
 
     ``urls`` are the display geometry's files (barrios, comunas, stations) as the
     renderer serves them. ``figures``: the view's :func:`view_figures` when already
-    computed (shared by the readers of a link); the folium objects are always new,
-    since st_folium adds to them as it renders.
+    computed (shared by the readers of a link). The folium objects are always built
+    here; :mod:`medmap.shared` keeps one page per link and gives each run a copy, since
+    st_folium adds to what it renders.
     """
     lang, data = view.lang, view.data
     figures = figures or view_figures(view, metric, level)
