@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -191,15 +192,17 @@ def browser(playwright):
     browser.close()
 
 
-@pytest.fixture
-def page(browser, request):
-    """A page whose requests may only reach loopback (base tiles and CDNs are blocked)."""
-    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="en-US")
+@contextlib.contextmanager
+def guarded_page(browser, request, allowed: tuple[str, ...], viewport: dict) -> Iterator:
+    """A page whose requests may only reach URLs starting with ``allowed``: the others are
+    refused and recorded (``page.blocked_requests``), as are page errors and dismissed
+    dialogs; a failed test leaves a screenshot in test-artifacts/."""
+    context = browser.new_context(viewport=viewport, locale="en-US")
     blocked: list[str] = []
 
     def route(route_obj):
         url = route_obj.request.url
-        if url.startswith(("http://127.0.0.1", "http://localhost", "data:", "blob:", "about:")):
+        if url.startswith(allowed):
             route_obj.continue_()
         else:
             blocked.append(url)
@@ -208,14 +211,23 @@ def page(browser, request):
     context.route("**/*", route)
     page = context.new_page()
     page.blocked_requests = blocked
-    dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.dialogs = dialogs
+    page.errors = []
+    page.on("pageerror", lambda err: page.errors.append(str(err)))
+    page.dialogs = []
+    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
     yield page
-    ARTIFACTS.mkdir(exist_ok=True)
     if getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"FAILED-{request.node.name}.png"), full_page=True)
     context.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    """A page whose requests may only reach loopback (base tiles and CDNs are blocked)."""
+    loopback = ("http://127.0.0.1", "http://localhost", "data:", "blob:", "about:")
+    with guarded_page(browser, request, loopback, {"width": 1440, "height": 1000}) as page:
+        yield page
 
 
 @pytest.hookimpl(hookwrapper=True)

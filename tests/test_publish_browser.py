@@ -20,7 +20,7 @@ from medmap import publish
 from medmap.i18n import t
 
 from .browser import MAP_IFRAME, kpi, wait_charts, wait_idle, wait_map
-from .conftest import ARTIFACTS, ROOT
+from .conftest import ROOT, guarded_page
 from .test_hostile_browser import (  # noqa: F401 (hostile_dir is a fixture)
     INJECTED,
     NAMES,
@@ -78,29 +78,8 @@ def site(tmp_path_factory) -> dict[str, Path]:
 @pytest.fixture
 def file_page(browser, request) -> Iterator:
     """A page that may read file:// only: every other request is refused and recorded."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
-    blocked: list[str] = []
-
-    def route(route_obj):
-        url = route_obj.request.url
-        if url.startswith("file://"):
-            route_obj.continue_()
-        else:
-            blocked.append(url)
-            route_obj.abort()
-
-    context.route("**/*", route)
-    page = context.new_page()
-    page.blocked_requests = blocked
-    page.errors = []
-    page.on("pageerror", lambda err: page.errors.append(str(err)))
-    page.dialogs = []
-    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
-    yield page
-    if getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed:
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"FAILED-{request.node.name}.png"), full_page=True)
-    context.close()
+    with guarded_page(browser, request, ("file://",), {"width": 1280, "height": 900}) as page:
+        yield page
 
 
 def map_of(page, selector: str):
