@@ -32,6 +32,9 @@ with map_col, st.container(key=styles.MAP_FRAME_KEY, height=MAP_HEIGHT, border=F
         key=state.MAP_KEY,
         height=MAP_HEIGHT,
         use_container_width=True,
+        # st_folium renders the map itself anyway; rendering its whole figure first would
+        # build every element's script twice (a third of its time, issue #20).
+        render=False,
         # The base map stays mounted; a filter change sends only these layers.
         feature_group_to_add=page.layers.groups,
         layer_control=folium.LayerControl(collapsed=True),

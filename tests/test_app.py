@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -179,6 +182,17 @@ def test_map_page_keeps_chart_places_until_the_map_reports_it_is_drawn():
     at.run()
     assert len(at.get("plotly_chart")) >= 2
     assert not any(c.value.startswith("Chart loading") for c in at.caption)
+
+
+def test_the_map_is_sent_with_each_element_built_once():
+    # Rendering the whole figure before st_folium renders the map built every element's
+    # script twice (issue #20): each marker's icon was set twice in what the browser runs.
+    at = app()
+    (component,) = at.get("component_instance")
+    args = json.loads(component.proto.json_args)
+    calls = re.findall(r"\w+\.setIcon\(\w+\);", args["script"] + args["feature_group"])
+    assert calls
+    assert len(calls) == len(set(calls))
 
 
 def test_clear_filters_button(expected_companies):
