@@ -45,3 +45,27 @@ def test_on_a_laptop_the_whole_map_is_on_the_first_screen(page, server, size, la
     assert kpi["x"] > frame["x"] + frame["width"] and kpi["y"] < frame["y"] + frame["height"]
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"layout-{width}x{height}-{lang}.png"))
+
+
+# The main column's width when it first appears (Streamlit's loading skeleton), and after.
+FIRST_WIDTH = """
+new MutationObserver((_, observer) => {
+  const column = document.querySelector('[data-testid="stMainBlockContainer"]');
+  if (column) {
+    window.__firstColumnWidth = column.getBoundingClientRect().width;
+    observer.disconnect();
+  }
+}).observe(document, {subtree: true, childList: true});
+"""
+
+
+@pytest.mark.parametrize("path", ["/", "/companies"])
+def test_the_page_has_its_final_width_from_the_first_paint(page, server, path):
+    # Streamlit lays its skeleton out centred (736 px) until the page config arrives; a
+    # page whose elements arrived in the same frame jumped (layout shift 0.21, #21).
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.add_init_script(FIRST_WIDTH)
+    open_app(page, f"{server.url}{path}", with_map=path == "/")
+    column = page.locator('[data-testid="stMainBlockContainer"]').bounding_box()
+    assert column["width"] == 1440
+    assert page.evaluate("window.__firstColumnWidth") == column["width"]
