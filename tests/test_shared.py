@@ -94,6 +94,16 @@ def test_a_run_changing_its_map_changes_no_other_runs(loaded):
     assert rendered(second) == fresh
 
 
+def test_every_link_of_a_language_is_drawn_on_one_base_map(loaded):
+    # Built once per language (its elements keep their names in every copy), not per link.
+    def base_map_name(lang: str, sectors: tuple[str, ...]) -> str:
+        view = build_view(loaded, lang, Filters(sectors=sectors))
+        return shared.compose(view, "entities", "barrio", URLS).base_map.get_name()
+
+    assert base_map_name("en", ("ai",)) == base_map_name("en", ("fintech",))
+    assert base_map_name("en", ("ai",)) != base_map_name("es", ("ai",))
+
+
 def test_an_uploads_map_is_built_for_its_run(loaded):
     uploaded = loaded.located.head(1).copy()
     view = build_view(loaded, "en", Filters(), uploaded=uploaded)

@@ -149,25 +149,35 @@ def view_figures(view: View, metric: str, level: str) -> ViewFigures:
     )
 
 
+def view_base_map(view: View, urls: Mapping[str, str]) -> folium.Map:
+    """The map under the view's layers: the same for every filter of one language."""
+    layers, data = view.layers, view.data
+    return build_base_map(
+        barrios=layers.barrios, urls=urls, lang=view.lang, districts=data.districts
+    )
+
+
 def compose(
     view: View,
     metric: str,
     level: str,
     urls: Mapping[str, str],
     figures: ViewFigures | None = None,
+    base_map: folium.Map | None = None,
 ) -> MapView:
     """The Map page of ``view``, its areas coloured by ``metric`` per ``level``.
 
     ``urls`` are the display geometry's files (barrios, comunas, stations) as the
-    renderer serves them. ``figures``: the view's :func:`view_figures` when already
-    computed (shared by the readers of a link). The folium objects are always built
-    here; :mod:`medmap.shared` keeps one page per link and gives each run a copy, since
-    st_folium adds to what it renders.
+    renderer serves them. ``figures`` and ``base_map``: the view's :func:`view_figures`
+    and :func:`view_base_map` when already built (shared by the readers of a link, and
+    the base map by every link of a language). :mod:`medmap.shared` keeps one page per
+    link and gives each run a copy, since st_folium adds to what it renders.
     """
     lang, data = view.lang, view.data
     figures = figures or view_figures(view, metric, level)
     barrios = view.layers.barrios
-    base_map = build_base_map(barrios=barrios, urls=urls, lang=lang, districts=data.districts)
+    if base_map is None:
+        base_map = view_base_map(view, urls)
     # One Choropleth for the map and its table: the same values, so they cannot drift.
     choropleth = Choropleth(
         values=figures.values,

@@ -1,5 +1,5 @@
 """Work shared by the readers of one link: a view's KPIs, per-area values, labels, charts and
-map, computed once per process and view key, bounded.
+map, computed once per process and view key, bounded (the base map once per language).
 
 Readers of the same link (filters, year, language, colouring) get the same
 :class:`medmap.mapview.ViewFigures` and Map page; the map's "drawn" rerun finds them too.
@@ -15,6 +15,7 @@ import copy
 from collections.abc import Mapping
 from dataclasses import astuple, replace
 
+import folium
 import streamlit as st
 
 from medmap import mapview, runtime
@@ -49,10 +50,24 @@ def view_figures(view: View, metric: str, level: str) -> mapview.ViewFigures:
 
 
 @st.cache_resource(max_entries=MAX_VIEWS, show_spinner=False)
+def _shared_base_map(key: tuple, _view: View, _urls: Mapping[str, str]) -> folium.Map:
+    return mapview.view_base_map(_view, _urls)
+
+
+@st.cache_resource(max_entries=MAX_VIEWS, show_spinner=False)
 def _shared_page(
     key: tuple, _view: View, metric: str, level: str, _urls: Mapping[str, str]
 ) -> mapview.MapView:
-    return mapview.compose(_view, metric, level, _urls, view_figures(_view, metric, level))
+    # Every link of a language has the same base map (a third of a new link's build).
+    base_key = (str(data_dir()), str(geo_dir()), _view.lang, tuple(sorted(_urls.items())))
+    return mapview.compose(
+        _view,
+        metric,
+        level,
+        _urls,
+        view_figures(_view, metric, level),
+        _shared_base_map(base_key, _view, _urls),
+    )
 
 
 def compose(view: View, metric: str, level: str, urls: Mapping[str, str]) -> mapview.MapView:
