@@ -95,3 +95,16 @@ def test_after_warm_up_the_dashboards_own_link_is_computed_in_each_language(
     # Another link is computed when a reader opens it.
     with pytest.raises(AssertionError, match="computed again"):
         shared.view_figures(build_view(loaded, "en", Filters(sectors=("ai",))), "staff", "barrio")
+
+
+def test_the_served_app_does_not_watch_its_code(monkeypatch):
+    # Watching it cost each new session ~0.1 s before its first message (bench/README.md).
+    from streamlit import config
+
+    monkeypatch.chdir(Path(__file__).parent.parent)  # where `make run` starts the server
+    try:
+        config.get_config_options(force_reparse=True)
+        assert config.get_option("server.fileWatcherType") == "none"
+    finally:
+        monkeypatch.undo()
+        config.get_config_options(force_reparse=True)
