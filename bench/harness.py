@@ -254,10 +254,12 @@ def free_port() -> int:
 
 
 STANDALONE_CONFIG = """\
-# Written by bench/run.py: serve static/ (a link to the repository's) like medmap does.
+# Written by bench/run.py: serve static/ (a link to the repository's) and skip watching
+# the code, like medmap does.
 [server]
 enableStaticServing = true
 headless = true
+fileWatcherType = "none"
 
 [browser]
 gatherUsageStats = false
