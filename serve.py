@@ -3,7 +3,8 @@
 It serves ``app.py`` as ``streamlit run app.py`` would (Streamlit runs the ``st.App``
 it finds here), and loads the data, geometry and imports at start-up, so that the
 first visitor does not wait for them (bench/README.md has the figures). Its pages come
-with the first-paint stylesheet (``medmap.first_paint``).
+with the first-paint stylesheet and preloads of the first screen's code
+(``medmap.first_paint``).
 """
 
 import asyncio

@@ -47,7 +47,7 @@ def test_on_a_laptop_the_whole_map_is_on_the_first_screen(page, server, size, la
     page.screenshot(path=str(ARTIFACTS / f"layout-{width}x{height}-{lang}.png"))
 
 
-# The main column's width when it first appears (Streamlit's loading skeleton), and after.
+# The main column's width when it first appears (Streamlit's loading skeleton).
 FIRST_WIDTH = """
 new MutationObserver((_, observer) => {
   const column = document.querySelector('[data-testid="stMainBlockContainer"]');
