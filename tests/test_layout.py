@@ -34,6 +34,11 @@ def test_on_a_laptop_the_whole_map_is_on_the_first_screen(page, server, size, la
     expect(legend.locator(".medmap-box-toggle")).to_have_attribute("aria-expanded", "true")
     box = legend.bounding_box()  # in the page's coordinates
     assert box["y"] + box["height"] <= height, box
+    # Nothing cuts the frame off: its container is as tall as it (it was 520 px at 1440 x
+    # 900, hiding the legend's lower half and the attribution).
+    shown = page.locator(".st-key-map-frame").bounding_box()
+    assert shown["y"] + shown["height"] >= frame["y"] + frame["height"] - 1, (shown, frame)
+    assert box["y"] + box["height"] <= shown["y"] + shown["height"], (box, shown)
     # Every filter is visible without a click, above the map.
     boxes = page.locator(f'{FILTERS} [data-testid="stMultiSelect"]')
     expect(boxes).to_have_count(5)

@@ -10,7 +10,7 @@ from medmap.maps import MAP_HEIGHT
 from medmap.styles import CSS_DIR, MAP_FRAME_KEY
 
 
-@pytest.mark.parametrize("name", ["layout.css", "embed.css"])
+@pytest.mark.parametrize("name", ["first-paint.css", "layout.css", "embed.css"])
 def test_css_has_no_angle_bracket(name):
     # st.html's sanitizer drops a whole style file with a "<" anywhere in it, comments
     # included: every rule would silently be gone.
@@ -18,7 +18,7 @@ def test_css_has_no_angle_bracket(name):
 
 
 def test_the_map_frame_follows_the_window_from_at_least_450_px():
-    css = (CSS_DIR / "layout.css").read_text(encoding="utf-8")
+    css = (CSS_DIR / "first-paint.css").read_text(encoding="utf-8")
     heights = re.findall(
         rf"\.st-key-{MAP_FRAME_KEY} iframe \{{\s*height: clamp\((\d+)px, calc\(100s?vh - \d+px\), (\d+)px\)",
         css,

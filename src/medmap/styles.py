@@ -27,6 +27,8 @@ CHART_PENDING_KEY: Final = "chart-pending"
 
 def apply(embedded: bool) -> None:
     """Once per run, from app.py."""
+    # Also in the page serve.py serves (medmap.first_paint); here for app.py run directly.
+    st.html(CSS_DIR / "first-paint.css")
     st.html(CSS_DIR / "layout.css")
     if embedded:
         st.html(CSS_DIR / "embed.css")
